@@ -1,0 +1,147 @@
+"""The output contract: findings, evidence, per-site and per-run results, and results.json I/O.
+
+results.json (``schema: 1``) is the product's stable interface; every reporter reads it and none re-runs
+a check. Fields may be added in a compatible way; none is renamed or removed without a schema bump.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from checker.catalogue import CATALOGUE
+
+SCHEMA_VERSION = 1
+
+
+class Severity(StrEnum):
+    """How a finding weighs on the verdict."""
+
+    VETO = "veto"
+    DEDUCTION = "deduction"
+    ADVISORY = "advisory"
+
+
+class Verdict(StrEnum):
+    """合格 / 不合格."""
+
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class Evidence(BaseModel):
+    """One evidence file under the output folder, with the hash that lets a notice be verified later."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: str = "screenshot"
+    role: str = Field(default="page", description="page: the whole page; element: the concerned element boxed")
+    path: str = Field(description="relative to the output folder, with forward slashes")
+    sha256: str
+    url: str = ""
+    captured_at: datetime | None = None
+
+
+class Finding(BaseModel):
+    """One problem seen on one site: the flat shape every indicator shares."""
+
+    model_config = ConfigDict(extra="forbid")
+    indicator: str
+    severity: Severity
+    title: str
+    detail: str
+    url: str = ""
+    target: str = ""
+    seen_at: datetime | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @field_validator("indicator")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in CATALOGUE:
+            raise ValueError(f"未知指标编号: {value}")
+        return value
+
+
+class CheckStatus(StrEnum):
+    """Whether a check looked at the site, so a report never implies what was not seen."""
+
+    DONE = "done"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+
+class CheckRecord(BaseModel):
+    """What one check family did on a site: done, skipped (and why) or failed with an error."""
+
+    model_config = ConfigDict(extra="forbid")
+    check: str
+    status: CheckStatus
+    note: str = ""
+
+
+class ColumnRecord(BaseModel):
+    """A column the run found and read: its class, item count and newest date, for the report."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    url: str
+    column_class: str
+    source: str = "navigation"
+    items: int = 0
+    latest: date | None = None
+
+
+class SiteResult(BaseModel):
+    """The verdict, score and findings of one site (a domain or a department channel)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    unit: str
+    kind: str
+    url: str
+    verdict: Verdict
+    score: float | None
+    veto_reasons: list[str] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    checks: list[CheckRecord] = Field(default_factory=list)
+    columns: list[ColumnRecord] = Field(default_factory=list)
+    qr_payloads: list[str] = Field(default_factory=list)
+
+
+class RunResult(BaseModel):
+    """A whole suite run: what results.json holds."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_: int = Field(default=SCHEMA_VERSION, alias="schema")
+    tool: str = "govcheck"
+    tool_version: str = ""
+    suite: str
+    as_of: date
+    window_start: date | None = None
+    window_end: date | None = None
+    rule_set: str = ""
+    started_at: datetime
+    finished_at: datetime
+    sites: list[SiteResult]
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+def write_results(result: RunResult, out_dir: Path) -> Path:
+    """Write ``results.json`` into ``out_dir`` (UTF-8, Chinese kept readable) and return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "results.json"
+    payload = result.model_dump(mode="json", by_alias=True)
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def read_results(path: Path) -> RunResult:
+    """Read a results.json written by :func:`write_results` (a folder is taken to hold one)."""
+    if path.is_dir():
+        path = path / "results.json"
+    return RunResult.model_validate_json(path.read_text(encoding="utf-8"))

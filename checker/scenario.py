@@ -1,0 +1,246 @@
+"""Scenario files: pydantic models of a suite and a loader whose errors name the file and line.
+
+A suite names the sites to check, the monitoring point (``as_of``) and window, optional rule overrides
+and optional per-site hints for sites where discovery from the home page fails.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from checker.rules import ColumnClass, RuleSet
+
+
+class ScenarioError(Exception):
+    """A scenario file that cannot be used; the message names the file and, where known, the line."""
+
+
+class SiteKind(StrEnum):
+    """门户网站 / 部门网站 / 部门栏目 (a channel is a sub-tree of the city portal)."""
+
+    PORTAL = "portal"
+    DEPARTMENT = "department"
+    CHANNEL = "channel"
+
+
+SITE_KIND_NAMES = {SiteKind.PORTAL: "政府门户网站", SiteKind.DEPARTMENT: "部门网站", SiteKind.CHANNEL: "部门栏目"}
+
+
+def _check_http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"网址必须以 http:// 或 https:// 开头并包含主机名，实际为 {value!r}")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Window(_Strict):
+    """The check period (检查期) of a spot check."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.start > self.end:
+            raise ValueError("检查期的开始日期晚于结束日期")
+        return self
+
+
+class ColumnHint(_Strict):
+    """A column the unit says exists, or a class to force on a discovered column (by name or URL)."""
+
+    name: str
+    url: str | None = None
+    column_class: ColumnClass | None = Field(default=None, alias="class")
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        return None if value is None else _check_http_url(value)
+
+
+class NewMediaAccount(_Strict):
+    """A new-media account (政务新媒体) the unit declares."""
+
+    name: str
+    platform: str = ""
+    url: str | None = None
+
+
+class SiteHints(_Strict):
+    """Overrides for a site where citizen-like discovery fails; never the normal path."""
+
+    columns: list[ColumnHint] = Field(default_factory=list)
+    ignore_columns: list[str] = Field(default_factory=list)
+    footer_selector: str | None = None
+    newmedia: list[NewMediaAccount] = Field(default_factory=list)
+
+
+class Site(_Strict):
+    """One site to check: an independent domain or a department channel on a portal."""
+
+    name: str
+    unit: str
+    kind: SiteKind = SiteKind.PORTAL
+    url: str
+    code: str | None = Field(default=None, description="网站标识码, when known")
+    scope: str | None = Field(default=None, description="URL prefix the site lives under; default by kind")
+    hints: SiteHints = Field(default_factory=SiteHints)
+
+    @field_validator("url", "scope")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        return None if value is None else _check_http_url(value)
+
+    def scope_prefix(self) -> str:
+        """The URL prefix that belongs to this site: the channel's folder, or the whole host."""
+        if self.scope:
+            return self.scope
+        parts = urlsplit(self.url)
+        if self.kind is SiteKind.CHANNEL:
+            folder = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
+            return f"{parts.scheme}://{parts.netloc}{folder}"
+        return f"{parts.scheme}://{parts.netloc}/"
+
+
+class Settings(_Strict):
+    """How the run behaves (not what it judges): concurrency, time budgets and limits."""
+
+    concurrency: int = Field(default=2, ge=1, le=16)
+    page_timeout_seconds: float = Field(default=20, gt=0)
+    site_timeout_seconds: float = Field(default=300, gt=0)
+    max_columns: int = Field(default=40, ge=1)
+    viewport_width: int = Field(default=1366, ge=320)
+    viewport_height: int = Field(default=900, ge=320)
+    max_screenshot_height: int = Field(default=8000, ge=600)
+
+
+class Suite(_Strict):
+    """A scenario file: the sites of one spot check and how to judge them."""
+
+    suite: str
+    as_of: date | None = None
+    window: Window | None = None
+    rules: RuleSet = Field(default_factory=RuleSet)
+    settings: Settings = Field(default_factory=Settings)
+    sites: list[Site] = Field(min_length=1)
+
+    def rebase(self, old_base: str, new_base: str) -> Suite:
+        """A copy whose site URLs under ``old_base`` point under ``new_base`` (the demo on another port)."""
+        data = self.model_dump(by_alias=True, exclude_none=True)
+        text = yaml.safe_dump(data, allow_unicode=True).replace(old_base, new_base)
+        return Suite.model_validate(yaml.safe_load(text))
+
+
+_MESSAGES = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不认识的键（请检查拼写）",
+    "date_from_datetime_parsing": "日期无效，应为 YYYY-MM-DD",
+    "date_parsing": "日期无效，应为 YYYY-MM-DD",
+    "date_type": "日期无效，应为 YYYY-MM-DD",
+    "enum": "取值不在允许范围内",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为键值映射",
+    "model_type": "应为键值映射",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "too_short": "不能为空",
+    "greater_than": "数值过小",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+}
+
+
+class _ScenarioLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so pydantic reports a bad date with its line."""
+
+
+_ScenarioLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _line_map(loader: _ScenarioLoader, node: yaml.Node, path: tuple[Any, ...], lines: dict) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _line_map(loader, value_node, (*path, key), lines)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _line_map(loader, item, (*path, index), lines)
+
+
+def _parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    loader = _ScenarioLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError(f"{source}: 文件为空")
+        data = loader.construct_document(node)
+        lines: dict[tuple[Any, ...], int] = {}
+        _line_map(loader, node, (), lines)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{source}:{mark.line + 1}" if mark else source
+        raise ScenarioError(f"{where}: YAML 语法错误：{error.problem or error}") from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _format_errors(error: ValidationError, lines: dict[tuple[Any, ...], int], source: str) -> str:
+    messages = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        line = None
+        for cut in range(len(loc), -1, -1):
+            if loc[:cut] in lines:
+                line = lines[loc[:cut]]
+                break
+        dotted = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+        text = _MESSAGES.get(item["type"], item["msg"])
+        if item["type"] in ("value_error", "assertion_error"):
+            text = str(item.get("ctx", {}).get("error", item["msg"]))
+        where = f"{source}:{line}" if line else source
+        messages.append(f"{where}: {dotted or '(顶层)'}: {text}")
+    return "\n".join(messages)
+
+
+def parse_suite(text: str, source: str = "<scenario>") -> Suite:
+    """Parse and validate scenario YAML text; errors raise :class:`ScenarioError` naming source:line."""
+    data, lines = _parse_yaml(text, source)
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{source}:1: 场景文件的顶层应为键值映射（suite、sites 等）")
+    try:
+        return Suite.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_format_errors(error, lines, source)) from None
+
+
+def load_suite(path: Path) -> Suite:
+    """Read a scenario file from disk; a missing or unreadable file is a :class:`ScenarioError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: 找不到场景文件") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: 场景文件不是 UTF-8 编码") from None
+    except OSError as error:
+        raise ScenarioError(f"{path}: 无法读取场景文件：{error.strerror}") from None
+    return parse_suite(text, str(path))
