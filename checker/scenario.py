@@ -138,9 +138,8 @@ class Suite(_Strict):
 
     def rebase(self, old_base: str, new_base: str) -> Suite:
         """A copy whose site URLs under ``old_base`` point under ``new_base`` (the demo on another port)."""
-        data = self.model_dump(by_alias=True, exclude_none=True)
-        text = yaml.safe_dump(data, allow_unicode=True).replace(old_base, new_base)
-        return Suite.model_validate(yaml.safe_load(text))
+        text = self.model_dump_json(by_alias=True, exclude_none=True)
+        return Suite.model_validate_json(text.replace(old_base, new_base))
 
 
 _MESSAGES = {

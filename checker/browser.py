@@ -1,0 +1,146 @@
+"""The only module that launches a browser: which Chromium to use, with which flags.
+
+Order of choice: a path the user names (option or ``GOVCHECK_CHROMIUM``), then Playwright's own Chromium
+when ``playwright install chromium`` has put it on the machine, then a system Chromium or Chrome.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, Playwright
+
+from checker import __version__
+
+ENV_VARIABLE = "GOVCHECK_CHROMIUM"
+
+SYSTEM_CHROMIUMS: tuple[str, ...] = (
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "C:/Program Files/Google/Chrome/Application/chrome.exe",
+)
+
+# Without these Chromium keeps calling home, which a closed network answers with refused connections.
+QUIET_FLAGS: tuple[str, ...] = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-gpu",
+)
+
+USER_AGENT_SUFFIX = f"govcheck/{__version__} (+政府网站检查)"
+
+
+class BrowserNotFound(RuntimeError):
+    """No usable Chromium was found; the message tells the user how to get one."""
+
+
+@dataclass(frozen=True)
+class BrowserChoice:
+    """The Chromium executable to launch (None: Playwright's own) and where the choice came from."""
+
+    executable: str | None
+    source: str
+
+    def describe(self) -> str:
+        """A short Chinese description for the run's log."""
+        where = self.executable or "Playwright 自带 Chromium"
+        names = {"user": "用户指定", "env": f"环境变量 {ENV_VARIABLE}", "playwright": "Playwright", "system": "系统"}
+        return f"{names.get(self.source, self.source)}：{where}"
+
+
+def choose_browser(
+    user_path: str | None,
+    bundled_path: str | None,
+    environ: dict[str, str] | None = None,
+    exists: Callable[[str], bool] = os.path.exists,
+    candidates: tuple[str, ...] = SYSTEM_CHROMIUMS,
+) -> BrowserChoice:
+    """Decide which Chromium to launch (pure: the file-system test is passed in).
+
+    A path named by the user must exist, else :class:`BrowserNotFound` says so rather than silently
+    falling back to another browser.
+    """
+    environ = os.environ if environ is None else environ
+    for source, path in (("user", user_path), ("env", environ.get(ENV_VARIABLE))):
+        if path:
+            if not exists(path):
+                raise BrowserNotFound(f"指定的浏览器不存在：{path}")
+            return BrowserChoice(path, source)
+    if bundled_path and exists(bundled_path):
+        return BrowserChoice(None, "playwright")
+    for path in candidates:
+        if exists(path):
+            return BrowserChoice(path, "system")
+    raise BrowserNotFound(
+        "找不到可用的 Chromium。请运行 `playwright install chromium`，"
+        "或安装系统 Chromium（Debian/Ubuntu：apt-get install chromium fonts-noto-cjk），"
+        f"或用 --browser-path / 环境变量 {ENV_VARIABLE} 指定浏览器路径。"
+    )
+
+
+def launch_arguments() -> list[str]:
+    """Command-line flags every launch uses."""
+    return list(QUIET_FLAGS)
+
+
+async def launch_browser(playwright: Playwright, user_path: str | None = None, headed: bool = False) -> Browser:
+    """Launch the chosen Chromium for a run (one per run; contexts isolate the sites)."""
+    try:
+        bundled = playwright.chromium.executable_path
+    except Exception:  # noqa: BLE001 - Playwright raises when its browser registry is absent
+        bundled = None
+    choice = choose_browser(user_path, bundled)
+    return await playwright.chromium.launch(
+        executable_path=choice.executable,
+        headless=not headed,
+        args=launch_arguments(),
+    )
+
+
+def resolve_for_pytest(user_path: str | None = None) -> dict[str, object]:
+    """Launch keyword arguments for pytest-playwright's ``browser_type_launch_args`` fixture."""
+    bundled = _bundled_chromium_path()
+    choice = choose_browser(user_path, bundled)
+    arguments: dict[str, object] = {"args": launch_arguments()}
+    if choice.executable:
+        arguments["executable_path"] = choice.executable
+    return arguments
+
+
+def _bundled_chromium_path() -> str | None:
+    """Where Playwright's own Chromium would be, without starting Playwright (its cache folder)."""
+    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    if not root.is_dir():
+        return None
+    for folder in sorted(root.glob("chromium-*"), reverse=True):
+        for relative in ("chrome-linux/chrome", "chrome-linux64/chrome", "chrome-mac/Chromium.app", "chrome-win/chrome.exe"):
+            if (folder / relative).exists():
+                return str(folder / relative)
+    return None
+
+
+_CJK_PROBE = """() => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64; canvas.height = 32;
+  const ctx = canvas.getContext('2d');
+  const draw = (ch) => {
+    ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, 64, 32);
+    ctx.fillStyle = '#000'; ctx.font = '24px sans-serif'; ctx.fillText(ch, 4, 26);
+    return Array.from(ctx.getImageData(0, 0, 64, 32).data).join(',');
+  };
+  return draw('政') !== draw('府') && draw('政') !== draw('\\u{10FFFD}');
+}"""
+
+
+async def cjk_renders(page: Page) -> bool:
+    """Whether Chinese glyphs render (different characters draw differently, not as the same tofu box)."""
+    return bool(await page.evaluate(_CJK_PROBE))

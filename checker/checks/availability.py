@@ -1,0 +1,66 @@
+"""站点无法访问: judge the home-page probes of this run (each a success or a failure with its reason)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from checker.checks.findings import make_finding
+from checker.results import Evidence, Finding, Severity
+from checker.rules import RuleSet
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One attempt to open the home page within the time budget."""
+
+    ok: bool
+    seconds: float
+    error: str = ""
+    status: int | None = None
+    at: datetime | None = None
+
+
+def describe_probe_error(error: str, status: int | None, timeout_seconds: float) -> str:
+    """A Chinese reason for a failed probe from Playwright's error text or the HTTP status."""
+    if status is not None and status >= 400:
+        return f"首页返回 HTTP {status}"
+    lowered = error.lower()
+    reasons = (
+        ("timeout", f"首页在{timeout_seconds:g}秒内未打开（超时）"),
+        ("err_name_not_resolved", "域名无法解析"),
+        ("err_connection_refused", "连接被拒绝"),
+        ("err_connection_reset", "连接被重置"),
+        ("err_cert", "TLS 证书错误"),
+        ("err_ssl", "TLS/SSL 握手失败"),
+        ("err_too_many_redirects", "重定向循环"),
+        ("err_address_unreachable", "地址不可达"),
+        ("err_empty_response", "服务器未返回任何数据"),
+    )
+    for needle, reason in reasons:
+        if needle in lowered:
+            return reason
+    first_line = error.strip().splitlines()[0] if error.strip() else "未知错误"
+    return f"首页无法打开：{first_line[:160]}"
+
+
+def judge_availability(
+    probes: Sequence[Probe], rules: RuleSet, *, url: str, evidence: list[Evidence] | None = None
+) -> Finding | None:
+    """A veto when the share of failed probes reaches the rule set's ratio (one run: its own probes)."""
+    failures = [probe for probe in probes if not probe.ok]
+    if not probes or not failures or not rules.enabled("availability.unreachable"):
+        return None
+    ratio = len(failures) / len(probes)
+    threshold = rules.availability.veto_failure_ratio
+    severity = Severity.VETO if ratio >= threshold else Severity.ADVISORY
+    reasons = "；".join(dict.fromkeys(probe.error for probe in failures))
+    detail = (
+        f"本次运行探测首页{len(probes)}次，失败{len(failures)}次（{ratio:.0%}），原因：{reasons}。"
+        f"规则：失败比例≥{threshold:.0%}为单项否决（按本次运行的探测计算，未使用7天监测数据）。"
+    )
+    return make_finding(
+        "availability.unreachable", severity, detail, url=url, target=url,
+        seen_at=failures[-1].at, evidence=evidence,
+    )

@@ -1,0 +1,57 @@
+"""网站标识缺失: every visited page's footer must show the four identifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from checker.checks.findings import make_finding
+from checker.footer import FooterImage, read_footer
+from checker.observe import PageSnapshot
+from checker.results import Evidence, Finding, Severity
+
+IDENTIFIER_NAMES = ("网站标识码", "ICP备案编号", "公安机关备案标识", "党政机关网站标识")
+
+
+@dataclass(frozen=True)
+class FooterPage:
+    """One visited page's footer: which identifiers it lacks, and the evidence of that footer."""
+
+    url: str
+    label: str
+    missing: tuple[str, ...]
+    seen_at: datetime | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def footer_missing(snapshot: PageSnapshot) -> tuple[str, ...]:
+    """The identifiers a page's footer lacks (all four when no footer region was found)."""
+    if snapshot.footer is None:
+        return IDENTIFIER_NAMES
+    images = [FooterImage(i.src, i.alt, i.title, i.link) for i in snapshot.footer.images]
+    return tuple(read_footer(snapshot.footer.text, images).missing())
+
+
+def judge_footer(pages: Sequence[FooterPage], *, enabled: bool = True) -> list[Finding]:
+    """One finding per identifier missing on any visited page, naming the pages that lack it."""
+    if not enabled:
+        return []
+    findings = []
+    for name in IDENTIFIER_NAMES:
+        lacking = [page for page in pages if name in page.missing]
+        if not lacking:
+            continue
+        first = lacking[0]
+        shown = "、".join(page.label for page in lacking[:5]) + ("等" if len(lacking) > 5 else "")
+        detail = (
+            f"已访问的{len(pages)}个页面中有{len(lacking)}个页脚未显示{name}（{shown}）。"
+            "规则：每个页面的页脚应显示网站标识码、ICP备案编号、公安机关备案标识和党政机关网站标识。"
+        )
+        findings.append(
+            make_finding(
+                "footer.identifier_missing", Severity.DEDUCTION, detail, url=first.url, target=name,
+                seen_at=first.seen_at, evidence=first.evidence, title=f"页脚缺少{name}",
+            )
+        )
+    return findings

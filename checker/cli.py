@@ -1,0 +1,180 @@
+"""The ``govcheck`` command: parse, call the library, print, exit with the documented code.
+
+Exit codes: 0 every site passes; 2 at least one site fails (不合格); 3 invalid scenario or configuration;
+1 internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from checker.browser import BrowserNotFound
+from checker.engine import RunOptions, run_suite
+from checker.reports.html import write_report
+from checker.results import RunResult, Verdict, read_results
+from checker.scenario import ScenarioError, Suite, load_suite, parse_suite
+from checker.scoring import pass_rate
+
+EXIT_OK, EXIT_INTERNAL, EXIT_FAILED_SITES, EXIT_BAD_INPUT = 0, 1, 2, 3
+DEMO_BASE = "http://127.0.0.1:8765/"
+
+console = Console(stderr=True, highlight=False)
+
+
+def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期无效：{value!r}，应为 YYYY-MM-DD") from None
+
+
+def _fail(message: str, code: int) -> None:
+    console.print(f"[red]错误：[/red]{escape(message)}")
+    sys.exit(code)
+
+
+def _summarise(result: RunResult, out_dir: Path, report: Path) -> int:
+    rate = pass_rate(result.sites)
+    console.print(f"\n[bold]{escape(result.suite)}[/bold]  监测时间点 {result.as_of}  合格 {rate.describe()}")
+    for site in result.sites:
+        verdict = "[green]合格[/green]" if site.verdict is Verdict.PASS else "[red]不合格[/red]"
+        score = "—" if site.score is None else f"{site.score:g}"
+        console.print(f"  {verdict}  {score:>6}  {escape(site.name)}  问题 {len(site.findings)} 项")
+    console.print(f"结果：{out_dir / 'results.json'}")
+    console.print(f"报告：{report}")
+    click.echo(str(report))
+    return EXIT_OK if all(site.verdict is Verdict.PASS for site in result.sites) else EXIT_FAILED_SITES
+
+
+def _execute(suite: Suite, out_dir: Path, as_of: date | None, browser_path: str | None, headed: bool) -> int:
+    from checker.progress import RichProgress
+
+    try:
+        with RichProgress(len(suite.sites), console) as progress:
+            options = RunOptions(out_dir, as_of, browser_path, headed, progress)
+            result = run_suite(suite, options)
+    except BrowserNotFound as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    report = write_report(result, out_dir)
+    return _summarise(result, out_dir, report)
+
+
+def _default_out() -> Path:
+    return Path("screenshots") / datetime.now().strftime("run-%Y%m%d-%H%M%S")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govcheck")
+def cli() -> None:
+    """govcheck：像抽查人员一样检查政府网站与政务新媒体，并留存截图证据。"""
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="输出目录（默认 screenshots/run-时间）")
+@click.option("--as-of", callback=_parse_day, help="监测时间点 YYYY-MM-DD（覆盖场景文件）")
+@click.option("--browser-path", envvar="GOVCHECK_CHROMIUM", help="Chromium 可执行文件路径")
+@click.option("--headed", is_flag=True, help="显示浏览器窗口")
+def run(scenario: Path, out_dir: Path | None, as_of: date | None, browser_path: str | None, headed: bool) -> None:
+    """按场景文件检查全部站点，写出 results.json 与 report.html。"""
+    try:
+        suite = load_suite(scenario)
+    except ScenarioError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    sys.exit(_execute(suite, out_dir or _default_out(), as_of, browser_path, headed))
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+def validate(scenario: Path) -> None:
+    """只校验场景文件（不启动浏览器）。"""
+    try:
+        suite = load_suite(scenario)
+    except ScenarioError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    console.print(f"[green]场景文件有效[/green]：{escape(suite.suite)}，站点 {len(suite.sites)} 个")
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def report(out_dir: Path) -> None:
+    """根据已有的 results.json 重新生成 report.html。"""
+    try:
+        result = read_results(out_dir)
+    except (OSError, ValueError) as error:
+        _fail(f"无法读取 {out_dir / 'results.json'}：{error}", EXIT_BAD_INPUT)
+    click.echo(str(write_report(result, out_dir)))
+
+
+def demo_suite() -> Suite:
+    """The bundled demo suite (its URLs point at the demo server's default port)."""
+    text = resources.files("checker.demo").joinpath("suite.yaml").read_text(encoding="utf-8")
+    return parse_suite(text, "checker/demo/suite.yaml")
+
+
+@cli.command()
+@click.option("--serve", is_flag=True, help="只启动示例网站，供浏览器查看")
+@click.option("--port", type=int, default=8765, show_default=True, help="示例网站端口（0 为任选空闲端口）")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("screenshots/demo"), show_default=True)
+@click.option("--browser-path", envvar="GOVCHECK_CHROMIUM", help="Chromium 可执行文件路径")
+@click.option("--headed", is_flag=True, help="显示浏览器窗口")
+def demo(serve: bool, port: int, out_dir: Path, browser_path: str | None, headed: bool) -> None:
+    """启动内置示例政府网站并对其运行示例抽查。"""
+    from checker.demo.server import DemoServer
+
+    try:
+        server = DemoServer(port=port)
+        server.start()
+    except OSError as error:
+        _fail(f"无法在端口 {port} 启动示例网站：{error}（可用 --port 0 任选端口）", EXIT_BAD_INPUT)
+    try:
+        suite = demo_suite().rebase(DEMO_BASE, server.base_url)
+        if serve:
+            console.print(f"示例网站已启动：{server.base_url}（按 Ctrl-C 停止）")
+            for site in suite.sites:
+                console.print(f"  {escape(site.name)}：{site.url}")
+            _wait_forever()
+            return
+        code = _execute(suite, out_dir, None, browser_path, headed)
+    finally:
+        server.stop()
+    sys.exit(code)
+
+
+def _wait_forever() -> None:
+    import time
+
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        console.print("已停止。")
+
+
+def main() -> None:
+    """Console entry point: any unexpected exception is an internal error (exit 1), said plainly."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_BAD_INPUT)
+    except click.exceptions.Abort:
+        console.print("已中止。")
+        sys.exit(EXIT_INTERNAL)
+    except SystemExit:
+        raise
+    except Exception as error:  # noqa: BLE001 - the documented exit code for a crash
+        console.print_exception(show_locals=False)
+        console.print(f"[red]内部错误：[/red]{escape(type(error).__name__)}: {escape(str(error))}")
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,161 @@
+"""Plans and runs a suite: one browser for the run, one context per site, bounded concurrency.
+
+A site that cannot be reached, errs or overruns its time budget ends as a result with what was seen
+and a record of what was not; it never stops the other sites.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from playwright.async_api import Browser, async_playwright
+
+from checker import __version__
+from checker.browser import USER_AGENT_SUFFIX, cjk_renders, launch_browser
+from checker.evidence import EvidenceStore
+from checker.results import CheckStatus, RunResult, SiteResult, write_results
+from checker.rules import RuleSet
+from checker.scenario import Settings, Site, Suite
+from checker.scoring import score_findings
+from checker.site_run import SiteInspection, SiteOutcome
+from checker.visit import now
+
+
+class Progress(Protocol):
+    """What the engine tells a progress display (the CLI's rich display implements it)."""
+
+    def site_started(self, index: int, site: Site) -> None:
+        """A site's inspection began."""
+
+    def step(self, index: int, text: str) -> None:
+        """A site moved to another step (打开首页, 读取栏目 …)."""
+
+    def site_finished(self, index: int, result: SiteResult) -> None:
+        """A site's result is final."""
+
+    def warn(self, text: str) -> None:
+        """Something the user should know that is not a finding (fonts missing …)."""
+
+
+class SilentProgress:
+    """A progress sink that shows nothing (library use and tests)."""
+
+    def site_started(self, index: int, site: Site) -> None:
+        """Ignore."""
+
+    def step(self, index: int, text: str) -> None:
+        """Ignore."""
+
+    def site_finished(self, index: int, result: SiteResult) -> None:
+        """Ignore."""
+
+    def warn(self, text: str) -> None:
+        """Ignore."""
+
+
+@dataclass
+class RunOptions:
+    """How to run a suite: where to write, which day to judge against, which browser."""
+
+    out_dir: Path
+    as_of: date | None = None
+    browser_path: str | None = None
+    headed: bool = False
+    progress: Progress = field(default_factory=SilentProgress)
+
+
+def effective_as_of(suite: Suite, override: date | None) -> date:
+    """The monitoring point: the command line's, else the suite's, else today (the only wall-clock use)."""
+    return override or suite.as_of or date.today()
+
+
+def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet) -> SiteResult:
+    score = score_findings(outcome.findings, rules)
+    return SiteResult(
+        name=site.name, unit=site.unit, kind=site.kind.value, url=site.url, verdict=score.verdict,
+        score=score.score, veto_reasons=score.veto_reasons, findings=outcome.findings, checks=outcome.checks,
+        columns=outcome.columns, qr_payloads=outcome.qr_payloads,
+    )
+
+
+async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, store: EvidenceStore,
+                   progress: Progress) -> SiteResult:
+    site = suite.sites[index]
+    settings: Settings = suite.settings
+    context = await browser.new_context(
+        viewport={"width": settings.viewport_width, "height": settings.viewport_height},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        user_agent=await _user_agent(browser),
+        service_workers="block",
+    )
+    context.set_default_timeout(settings.page_timeout_seconds * 1000)
+    context.on("page", lambda page: page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss())))
+    inspection = SiteInspection(context, site, index, suite.rules, settings, as_of, store,
+                                lambda text: progress.step(index, text))
+    try:
+        await asyncio.wait_for(inspection.run(), timeout=settings.site_timeout_seconds)
+    except TimeoutError:
+        inspection.outcome.record("site", CheckStatus.ERROR,
+                                  f"超出站点时间预算（{settings.site_timeout_seconds:g}秒），其后的检查未完成")
+    except Exception as error:  # noqa: BLE001 - one site's failure must not stop the run
+        inspection.outcome.record("site", CheckStatus.ERROR, f"检查中断：{type(error).__name__}: {error}"[:300])
+    finally:
+        await context.close()
+    return _site_result(site, inspection.outcome, suite.rules)
+
+
+async def _user_agent(browser: Browser) -> str:
+    version = browser.version
+    return (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            f"Chrome/{version} Safari/537.36 {USER_AGENT_SUFFIX}")
+
+
+async def _check_fonts(browser: Browser, progress: Progress) -> None:
+    page = await browser.new_page()
+    try:
+        if not await cjk_renders(page):
+            progress.warn("浏览器无法显示中文字体，截图中的汉字会显示为方框。"
+                          "请安装中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk）。")
+    finally:
+        await page.close()
+
+
+async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
+    """Run every site of the suite and write results.json; returns the run's result."""
+    as_of = effective_as_of(suite, options.as_of)
+    store = EvidenceStore(options.out_dir)
+    started = now()
+    limit = asyncio.Semaphore(suite.settings.concurrency)
+    async with async_playwright() as playwright:
+        browser = await launch_browser(playwright, options.browser_path, options.headed)
+        try:
+            await _check_fonts(browser, options.progress)
+
+            async def one(index: int) -> SiteResult:
+                async with limit:
+                    options.progress.site_started(index, suite.sites[index])
+                    result = await _inspect(browser, suite, index, as_of, store, options.progress)
+                    options.progress.site_finished(index, result)
+                    return result
+
+            sites = await asyncio.gather(*(one(index) for index in range(len(suite.sites))))
+        finally:
+            await browser.close()
+    result = RunResult(
+        tool_version=__version__, suite=suite.suite, as_of=as_of,
+        window_start=suite.window.start if suite.window else None,
+        window_end=suite.window.end if suite.window else None,
+        rule_set=suite.rules.name, started_at=started, finished_at=now(), sites=list(sites),
+    )
+    write_results(result, options.out_dir)
+    return result
+
+
+def run_suite(suite: Suite, options: RunOptions) -> RunResult:
+    """Synchronous wrapper of :func:`run_suite_async` for the CLI and tests."""
+    return asyncio.run(run_suite_async(suite, options))

@@ -1,0 +1,154 @@
+"""Browser-side observation: one snapshot of a rendered page, and element boxes for evidence.
+
+The JavaScript in ``snapshot.js`` walks the DOM once; this module turns its answer into plain data that
+the pure judges read. Nothing here judges anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from playwright.async_api import Page
+
+from checker.evidence import Box
+
+_SNAPSHOT_JS = resources.files("checker").joinpath("snapshot.js").read_text(encoding="utf-8")
+
+_BOX_JS = """(gc) => {
+  const el = document.querySelector(`[data-gc="${gc}"]`);
+  if (!el) return null;
+  const r = el.getBoundingClientRect();
+  return {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height};
+}"""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in the site's navigation or header."""
+
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class MoreLink:
+    """A 更多 link of a home-page block, with the block's heading (the column's name)."""
+
+    heading: str
+    href: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a list: its link, and the text beside the link (where dates usually are)."""
+
+    anchor: str
+    title: str
+    href: str
+    rest: str
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """Rows sharing one parent element: a list, a table body, a block."""
+
+    anchor: str
+    region: str
+    rows: tuple[Row, ...]
+    visible: bool
+
+
+@dataclass(frozen=True)
+class FooterImageSeen:
+    """An image in the footer as rendered: where it comes from, what it says, how big it shows."""
+
+    anchor: str
+    src: str
+    alt: str
+    title: str
+    link: str
+    caption: str
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class FooterSeen:
+    """The footer region of a page: its visible text and images."""
+
+    anchor: str
+    text: str
+    images: tuple[FooterImageSeen, ...]
+
+
+@dataclass(frozen=True)
+class PageSnapshot:
+    """Everything the judges need from one rendered page."""
+
+    url: str
+    title: str
+    nav_links: tuple[NavLink, ...] = ()
+    more_links: tuple[MoreLink, ...] = ()
+    groups: tuple[RowGroup, ...] = ()
+    main_text: str = ""
+    main_length: int = 0
+    footer: FooterSeen | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def snapshot_from_json(data: dict[str, Any]) -> PageSnapshot:
+    """Build a :class:`PageSnapshot` from the JSON the snapshot script returns (also used by tests)."""
+    footer = data.get("footer")
+    return PageSnapshot(
+        url=data.get("url", ""),
+        title=data.get("title", ""),
+        nav_links=tuple(NavLink(link["text"], link["href"]) for link in data.get("navLinks", [])),
+        more_links=tuple(MoreLink(m["heading"], m["href"], m["gc"]) for m in data.get("moreLinks", [])),
+        groups=tuple(
+            RowGroup(
+                anchor=g["gc"],
+                region=g["region"],
+                rows=tuple(Row(r["gc"], r["title"], r["href"], r["rest"]) for r in g["rows"]),
+                visible=bool(g.get("visible", True)),
+            )
+            for g in data.get("groups", [])
+        ),
+        main_text=data.get("mainText", ""),
+        main_length=int(data.get("mainLength", 0)),
+        footer=None
+        if not footer
+        else FooterSeen(
+            anchor=footer["gc"],
+            text=footer["text"],
+            images=tuple(
+                FooterImageSeen(
+                    anchor=i["gc"],
+                    src=i["src"],
+                    alt=i["alt"],
+                    title=i["title"],
+                    link=i["link"],
+                    caption=i["caption"],
+                    width=float(i["width"]),
+                    height=float(i["height"]),
+                )
+                for i in footer["images"]
+            ),
+        ),
+    )
+
+
+async def take_snapshot(page: Page, footer_selector: str | None = None) -> PageSnapshot:
+    """Run the snapshot script on the page as it is rendered now."""
+    data = await page.evaluate(_SNAPSHOT_JS, {"footerSelector": footer_selector})
+    return snapshot_from_json(data)
+
+
+async def box_of(page: Page, anchor: str) -> Box | None:
+    """The page-pixel box of an element the snapshot tagged, or None when it is gone."""
+    data = await page.evaluate(_BOX_JS, anchor)
+    if not data:
+        return None
+    return Box(x=data["x"], y=data["y"], width=data["width"], height=data["height"])

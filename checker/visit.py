@@ -1,0 +1,94 @@
+"""Opening pages like a citizen (with time budgets), and screenshots of what the page shows.
+
+:class:`PageEvidence` takes one full-page screenshot per page state and derives every finding's boxed
+page and element crop from it, so a page with three problems is photographed once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, Response
+
+from checker.evidence import Box, EvidenceStore, boxed_page, element_crop
+from checker.observe import box_of
+from checker.results import Evidence
+
+
+def now() -> datetime:
+    """The current instant in UTC (evidence timestamps: when something was seen, not the as_of date)."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """The outcome of opening one URL: the HTTP status, the final URL, or the error."""
+
+    url: str
+    final_url: str
+    status: int | None
+    error: str
+    seconds: float
+    at: datetime
+
+    @property
+    def ok(self) -> bool:
+        """Whether the page opened with a non-error status."""
+        return not self.error and (self.status is None or self.status < 400)
+
+
+async def open_page(page: Page, url: str, timeout_seconds: float, settle_seconds: float = 5.0) -> Visit:
+    """Navigate and wait for the DOM; then give the page a short, bounded time to finish loading."""
+    started = now()
+    response: Response | None = None
+    error = ""
+    try:
+        response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_seconds * 1000)
+    except PlaywrightError as failure:
+        error = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+    if not error:
+        with contextlib.suppress(PlaywrightError):
+            await page.wait_for_load_state("load", timeout=settle_seconds * 1000)
+    seconds = (now() - started).total_seconds()
+    status = response.status if response else None
+    return Visit(url, page.url, status, error, seconds, started)
+
+
+class PageEvidence:
+    """Evidence of one page state: a full-page screenshot taken on first need, boxed per element."""
+
+    def __init__(self, page: Page, store: EvidenceStore, site_index: int, max_height: int) -> None:
+        self._page = page
+        self._store = store
+        self._site_index = site_index
+        self._max_height = max_height
+        self._png: bytes | None = None
+        self._taken_at: datetime | None = None
+        self._url = page.url
+
+    async def _full_page(self) -> bytes:
+        if self._png is None:
+            self._png = await self._page.screenshot(full_page=True, animations="disabled", timeout=20_000)
+            self._taken_at = now()
+        return self._png
+
+    async def capture(self, anchor: str | None) -> list[Evidence]:
+        """The page with the element boxed, and a crop around it; the page top when there is no element."""
+        try:
+            png = await self._full_page()
+            box = await box_of(self._page, anchor) if anchor else None
+        except PlaywrightError:
+            return []
+        if box is None or box.width <= 0 or box.height <= 0:
+            size = self._page.viewport_size or {"width": 1366, "height": 900}
+            box = Box(0, 0, size["width"], size["height"])
+        taken = self._taken_at or now()
+        return [
+            self._store.save(boxed_page(png, box, max_height=self._max_height), site_index=self._site_index,
+                             role="page", url=self._url, captured_at=taken),
+            self._store.save(element_crop(png, box), site_index=self._site_index, role="element",
+                             url=self._url, captured_at=taken),
+        ]

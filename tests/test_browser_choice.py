@@ -1,0 +1,45 @@
+"""Which Chromium is launched: user's, then Playwright's own, then the system's."""
+
+import pytest
+
+from checker.browser import ENV_VARIABLE, BrowserNotFound, choose_browser, launch_arguments
+
+
+def exists_in(*paths: str):
+    return lambda path: path in paths
+
+
+def test_user_path_wins() -> None:
+    choice = choose_browser("/opt/c", "/pw/chrome", {}, exists_in("/opt/c", "/pw/chrome", "/usr/bin/chromium"))
+    assert (choice.executable, choice.source) == ("/opt/c", "user")
+
+
+def test_environment_variable_next() -> None:
+    choice = choose_browser(None, "/pw/chrome", {ENV_VARIABLE: "/e/c"}, exists_in("/e/c", "/pw/chrome"))
+    assert (choice.executable, choice.source) == ("/e/c", "env")
+
+
+def test_playwright_browser_preferred_over_system() -> None:
+    choice = choose_browser(None, "/pw/chrome", {}, exists_in("/pw/chrome", "/usr/bin/chromium"))
+    assert (choice.executable, choice.source) == (None, "playwright")
+
+
+def test_system_fallback() -> None:
+    choice = choose_browser(None, "/pw/chrome", {}, exists_in("/usr/bin/chromium"))
+    assert (choice.executable, choice.source) == ("/usr/bin/chromium", "system")
+
+
+def test_named_browser_missing_is_an_error_not_a_fallback() -> None:
+    with pytest.raises(BrowserNotFound, match="/nope"):
+        choose_browser("/nope", None, {}, exists_in("/usr/bin/chromium"))
+
+
+def test_nothing_found_explains_how_to_get_one() -> None:
+    with pytest.raises(BrowserNotFound, match="playwright install chromium"):
+        choose_browser(None, None, {}, exists_in())
+
+
+def test_quiet_flags() -> None:
+    flags = launch_arguments()
+    for flag in ("--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"):
+        assert flag in flags
