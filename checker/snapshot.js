@@ -53,7 +53,7 @@
         let text = clean(head.innerText);
         const linkText = clean(link.innerText);
         if (linkText && text.endsWith(linkText)) text = clean(text.slice(0, text.length - linkText.length));
-        if (text && text.length <= 16 && !MORE.test(text)) return text;
+        if (text && text.length <= 12 && !MORE.test(text)) return text;
       }
     }
     return '';

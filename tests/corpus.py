@@ -1,0 +1,25 @@
+"""Access to the real government pages in ../shared/corpus (third-party material, never copied here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def corpus_file(relative: str) -> Path:
+    """The path of a corpus page, skipping the test when the corpus is not beside the checkout."""
+    path = CORPUS / relative
+    if not path.exists():
+        pytest.skip(f"corpus page not available: {relative}")
+    return path
+
+
+def corpus_html(relative: str) -> str:
+    """A corpus page's text; JSP copies lose their IDE comment and page directive (lines 1-8)."""
+    text = corpus_file(relative).read_text(encoding="utf-8")
+    if relative.endswith(".jsp"):
+        text = "\n".join(text.splitlines()[8:])
+    return text

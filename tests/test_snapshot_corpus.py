@@ -1,0 +1,61 @@
+"""The page snapshot script on real government pages, rendered in Chromium (pytest-playwright)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from checker.checks.footer_marks import footer_missing
+from checker.discover import columns_from_page, home_items, newest
+from checker.observe import _SNAPSHOT_JS, PageSnapshot, snapshot_from_json
+from checker.rules import ColumnClass
+from checker.scenario import SiteHints
+from tests.corpus import corpus_html
+
+pytestmark = pytest.mark.browser
+
+YICHUN_HOME = "job/统计局/2015/万载县2015年国民经济和社会发展统计公报_files/stat.php"
+
+
+def snapshot_of(page: Page, relative: str, url: str = "http://www.example.gov.cn/") -> PageSnapshot:
+    """Serve one corpus page as the main document (nothing else loads) and snapshot it."""
+    html = corpus_html(relative)
+
+    def serve(route: Route) -> None:
+        request = route.request
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
+        else:
+            route.abort()
+
+    page.route("**/*", serve)
+    page.goto(url, wait_until="domcontentloaded")
+    return snapshot_from_json(page.evaluate(_SNAPSHOT_JS, {}))
+
+
+def test_yichun_home_page(page: Page) -> None:
+    snapshot = snapshot_of(page, YICHUN_HOME, "http://www.yichun.gov.cn/")
+    as_of = date(2023, 10, 11)
+    latest = newest(home_items(snapshot, as_of), as_of)
+    assert latest is not None and latest.date == as_of
+    assert footer_missing(snapshot) == ()
+    columns = {c.name: c.column_class for c in columns_from_page(snapshot, "http://www.yichun.gov.cn/", SiteHints())}
+    assert columns["政务动态"] is ColumnClass.DYNAMIC
+    assert columns["政府公告"] is ColumnClass.NOTICE
+    assert columns["政务要闻"] is ColumnClass.DYNAMIC
+    assert "互动交流" not in columns and "首页" not in columns
+
+
+@pytest.mark.parametrize(
+    ("relative", "missing"),
+    [
+        ("GeneralNewsExtractor/tests/shanxi/1.html", ()),
+        ("GeneralNewsExtractor/tests/gzggw/1.html", ()),
+        ("GeneralNewsExtractor/tests/other/1.html", ()),
+        ("GeneralNewsExtractor/tests/cmse/1.html", ("网站标识码", "公安机关备案标识", "党政机关网站标识")),
+    ],
+)
+def test_footer_identifiers_on_real_pages(page: Page, relative: str, missing: tuple[str, ...]) -> None:
+    assert footer_missing(snapshot_of(page, relative)) == missing
