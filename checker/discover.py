@@ -62,11 +62,18 @@ def in_scope(url: str, scope_prefix: str) -> bool:
 
 
 def row_date(row: Row, as_of: date) -> tuple[date | None, str]:
-    """The date shown beside a list link (or, failing that, at the end of its title)."""
-    for text in (row.rest, row.title):
-        found = find_dates(text, as_of)
-        if found:
-            return found[0].value, found[0].text
+    """The date shown beside a list link, or one printed at the very end of the link's own text.
+
+    A date inside a title ("关于2020年10月1日起施行…") says what the item is about, not when it was
+    published, so only a trailing one counts.
+    """
+    found = find_dates(row.rest, as_of)
+    if found:
+        return found[0].value, found[0].text
+    title = row.title.rstrip(" )]）】")
+    trailing = [hit for hit in find_dates(title, as_of) if hit.end == len(title)]
+    if trailing:
+        return trailing[-1].value, trailing[-1].text
     return None, ""
 
 

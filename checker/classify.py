@@ -1,0 +1,132 @@
+"""Column (栏目) names → update-rule classes, and "this page is empty" placeholders (pure).
+
+Spot checks judge a column by its class: 动态/要闻 must be updated within 2 weeks, 通知公告/政策文件 within
+6 months, 人事/规划计划 within a year, and static pages (机构概况, 办事指南) only must not be blank. Real
+portals name the same column in many ways, so the class is read from keywords in the visible name. A suite
+can still override any column's class; this module only gives the default.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from checker.dates import find_dates
+from checker.rules import ColumnClass
+
+_D, _N, _Y, _S = ColumnClass.DYNAMIC, ColumnClass.NOTICE, ColumnClass.YEARLY, ColumnClass.STATIC
+
+# (keyword, class). The LONGEST keyword found in the name wins; among keywords of equal length, the one
+# listed first wins. Length settles the known conflicts: 统计公报 (yearly) beats 公报 (notice), 领导活动
+# (dynamic) beats 领导 (static), 人事信息 beats 人事 (both yearly), 规划计划 beats 计划. 信息 alone is not a
+# keyword on purpose: 领导信息, 人事信息 and 政府信息公开 are all different classes. The short keywords
+# come in the class order DYNAMIC, NOTICE, YEARLY, STATIC, so a tie such as 人事动态 reads as dynamic.
+COLUMN_KEYWORDS: tuple[tuple[str, ColumnClass], ...] = (
+    # 8 and more characters
+    ("政府信息公开指南", _S), ("政府信息公开制度", _S),
+    # 4–6 characters: compounds that must beat a shorter keyword inside them
+    ("信息公开年报", _Y), ("政府工作报告", _Y), ("规范性文件", _N),
+    ("人事任免", _Y), ("人事信息", _Y), ("规划计划", _Y), ("发展规划", _Y), ("财政预决算", _Y),
+    ("财政资金", _Y), ("统计数据", _Y), ("统计公报", _Y), ("统计信息", _Y), ("年度报告", _Y),
+    ("工作总结", _Y), ("领导活动", _D), ("领导动态", _D), ("领导讲话", _D), ("图片新闻", _D),
+    ("视频新闻", _D),
+    ("工作动态", _D), ("政务动态", _D), ("部门动态", _D), ("镇街动态", _D), ("区县动态", _D),
+    ("通知公告", _N), ("公示公告", _N), ("政策文件", _N), ("政策法规", _N), ("政策解读", _N),
+    ("机构概况", _S), ("机构职能", _S), ("机构设置", _S), ("内设机构", _S), ("领导信息", _S),
+    ("领导之窗", _S), ("领导简介", _S), ("领导分工", _S), ("办事指南", _S), ("联系我们", _S),
+    ("信息公开制度", _S), ("信息公开指南", _S),
+    # 2–3 characters, by class
+    ("要闻", _D), ("动态", _D), ("新闻", _D), ("资讯", _D), ("热点", _D), ("快讯", _D), ("头条", _D),
+    ("活动", _D), ("联播", _D), ("播报", _D),
+    ("公告", _N), ("通知", _N), ("公示", _N), ("政策", _N), ("文件", _N), ("法规", _N), ("规章", _N),
+    ("解读", _N), ("公报", _N), ("招标", _N), ("采购", _N), ("招聘", _N), ("招考", _N),
+    ("人事", _Y), ("任免", _Y), ("规划", _Y), ("计划", _Y), ("预决算", _Y), ("预算", _Y), ("决算", _Y),
+    ("统计", _Y), ("年报", _Y),
+    ("概况", _S), ("简介", _S), ("走进", _S), ("职能", _S), ("职责", _S), ("领导", _S), ("指南", _S),
+)
+
+# Links every portal has that are not content columns (navigation, accessibility, account, tools).
+# 联系我们 is deliberately NOT here: it is a static page that must not be blank (STATIC above).
+_NOT_COLUMNS_EXACT = frozenset({
+    "首页", "网站首页", "返回首页", "主页", "网站地图", "站点地图", "设为首页", "加入收藏", "收藏本站",
+    "繁体", "简体", "繁體", "繁体版", "简体版", "手机版", "移动版", "搜索", "站内搜索", "高级搜索",
+    "登录", "注册", "退出", "网站帮助", "帮助", "隐私声明", "隐私申明", "版权声明", "网站声明", "免责声明",
+    "关于我们", "关于本网", "上一页", "下一页", "尾页", "打印", "关闭", "关闭窗口", "分享",
+    "更多", "纠错", "网站纠错", "我要纠错",
+})
+_NOT_COLUMNS_CONTAINED = ("无障碍", "长者", "关怀版", "适老", "读屏", "登录", "注册")
+_MAX_COLUMN_NAME = 20
+# Only used to ask "is there a date in this text at all?": any fixed day works, no clock is read.
+_ANY_DAY = date(2000, 1, 1)
+
+_DECORATION = " \t\r\n\u3000\xa0>»›<«‹+＋·•|｜【】[]()（）〔〕{}:：-—_/\\■□●○◆◇▪▶►★☆"
+_MORE = re.compile(r"^(?:更多|more|MORE|More)|(?:更多|more|MORE|More)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def clean_column_name(text: str) -> str:
+    """The bare name of a column from its visible text: no spaces, 更多/more, >>, brackets or bullets.
+
+    Sites pad names with full-width spaces (要　　闻) and decorate them (【通知公告】, 工作动态 更多>>).
+    """
+    name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    previous = None
+    while previous != name:
+        previous = name
+        name = _MORE.sub("", name.strip(_DECORATION))
+    return name
+
+
+def _is_not_a_column(name: str) -> bool:
+    """Whether a cleaned name is navigation/tooling, an article title or a dated item, not a column."""
+    if not name or len(name) > _MAX_COLUMN_NAME or not _CJK.search(name):
+        return True
+    if name in _NOT_COLUMNS_EXACT or any(word in name for word in _NOT_COLUMNS_CONTAINED):
+        return True
+    return bool(find_dates(name, _ANY_DAY))
+
+
+def classify_column(name: str) -> ColumnClass | None:
+    """The update-rule class of a column from its visible name, or None when it is not a content column.
+
+    None covers navigation and tools (首页, 网站地图, 无障碍, 登录 …), text without Chinese (English, RSS),
+    texts longer than 20 characters (article titles), texts holding a date, and names with no keyword.
+    """
+    cleaned = clean_column_name(name)
+    if _is_not_a_column(cleaned):
+        return None
+    best: tuple[int, ColumnClass] | None = None
+    for keyword, column_class in COLUMN_KEYWORDS:
+        if keyword in cleaned and (best is None or len(keyword) > best[0]):
+            best = (len(keyword), column_class)
+    return best[1] if best else None
+
+
+# Phrases a site shows instead of content. They count only when they dominate the text.
+_PLACEHOLDERS = re.compile(
+    r"暂无(?:相关)?(?:信息|内容|数据|记录|文章|新闻|公告|通知|文件|结果|资料)"
+    r"|正在建设|(?:栏目|页面|网站|频道|专栏)建设中|^建设中|敬请期待|正在完善|正在更新"
+    r"|(?:没有|未)(?:找到|查询到|检索到)(?:相关|任何|符合条件的)?(?:信息|内容|数据|记录|结果)"
+    r"|(?:无|没有)(?:相关)?(?:信息|内容|数据|记录)(?:可显示|可供显示)?$"
+    r"|^(?:无|没有)相关|(?:暂|尚)未(?:发布|公开|上传)|共0条|^暂无$"
+)
+_PLACEHOLDER_MAX_CHARS = 60
+
+
+def _meaningful(text: str) -> str:
+    """Letters, digits and CJK characters only: what a reader would count as content."""
+    normalised = unicodedata.normalize("NFKC", text)
+    return "".join(char for char in normalised if unicodedata.category(char)[0] in "LN")
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a page or list body says it is empty (暂无信息, 正在建设中, 敬请期待 …).
+
+    Only short texts count (fewer than 60 letters/digits), so an article that mentions 暂无 is content.
+    An empty text is not a placeholder: "no items at all" is the caller's finding, with its own wording.
+    """
+    meaningful = _meaningful(text)
+    if not meaningful or len(meaningful) >= _PLACEHOLDER_MAX_CHARS:
+        return False
+    return bool(_PLACEHOLDERS.search(meaningful))
