@@ -73,6 +73,7 @@ class FooterImageSeen:
     caption: str
     width: float
     height: float
+    hints: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def snapshot_from_json(data: dict[str, Any]) -> PageSnapshot:
                     caption=i["caption"],
                     width=float(i["width"]),
                     height=float(i["height"]),
+                    hints=i.get("hints", ""),
                 )
                 for i in footer["images"]
             ),

@@ -117,8 +117,12 @@
       const block = img.parentElement && img.parentElement.tagName === 'A' ? img.parentElement.parentElement : img.parentElement;
       const blockText = block ? clean(block.innerText) : '';
       if (blockText && blockText.length <= 30) caption = blockText;
+      const containers = [img, img.parentElement, img.parentElement && img.parentElement.parentElement];
+      const hints = containers.filter(Boolean).map((el) => attrs(el)).join(' ') + ' ' +
+        [img.getAttribute('role'), img.getAttribute('aria-label'), img.getAttribute('title')].filter(Boolean).join(' ');
       return {
         gc: tag(img),
+        hints: clean(hints),
         src: img.currentSrc || img.src || img.getAttribute('data-src') || '',
         alt: clean(img.getAttribute('alt')),
         title: clean(img.getAttribute('title')),

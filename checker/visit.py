@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Response
 
-from checker.evidence import Box, EvidenceStore, boxed_page, element_crop
+from checker.evidence import EvidenceStore, boxed_page, element_crop, page_top
 from checker.observe import box_of
 from checker.results import Evidence
 
@@ -76,19 +76,20 @@ class PageEvidence:
         return self._png
 
     async def capture(self, anchor: str | None) -> list[Evidence]:
-        """The page with the element boxed, and a crop around it; the page top when there is no element."""
+        """The page with the element boxed and a crop around it; the unmarked page when there is no element."""
         try:
             png = await self._full_page()
             box = await box_of(self._page, anchor) if anchor else None
         except PlaywrightError:
             return []
-        if box is None or box.width <= 0 or box.height <= 0:
-            size = self._page.viewport_size or {"width": 1366, "height": 900}
-            box = Box(0, 0, size["width"], size["height"])
         taken = self._taken_at or now()
+
+        def save(data: bytes, role: str) -> Evidence:
+            return self._store.save(data, site_index=self._site_index, role=role, url=self._url, captured_at=taken)
+
+        if box is None:
+            return [save(page_top(png, max_height=self._max_height), "page")]
         return [
-            self._store.save(boxed_page(png, box, max_height=self._max_height), site_index=self._site_index,
-                             role="page", url=self._url, captured_at=taken),
-            self._store.save(element_crop(png, box), site_index=self._site_index, role="element",
-                             url=self._url, captured_at=taken),
+            save(boxed_page(png, box, max_height=self._max_height), "page"),
+            save(element_crop(png, box), "element"),
         ]

@@ -124,7 +124,7 @@ async def observe_qr(
         if not image.src or min(image.width, image.height) < MIN_IMAGE_SIDE:
             continue
         payloads = await _decode(page, image, timeout_seconds)
-        slot = looks_like_qr_slot(image.src, image.alt, image.caption, image.width, image.height)
+        slot = looks_like_qr_slot(image.src, image.alt, f"{image.caption} {image.hints}", image.width, image.height)
         if not payloads and not slot:
             continue
         status, error = await _follow(page, payloads[0], timeout_seconds) if payloads else (None, "")
