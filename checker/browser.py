@@ -36,7 +36,7 @@ QUIET_FLAGS: tuple[str, ...] = (
     "--disable-gpu",
 )
 
-USER_AGENT_SUFFIX = f"govcheck/{__version__} (+政府网站检查)"
+USER_AGENT_SUFFIX = f"govcheck/{__version__}"
 
 
 class BrowserNotFound(RuntimeError):
@@ -96,7 +96,7 @@ async def launch_browser(playwright: Playwright, user_path: str | None = None, h
     """Launch the chosen Chromium for a run (one per run; contexts isolate the sites)."""
     try:
         bundled = playwright.chromium.executable_path
-    except Exception:  # noqa: BLE001 - Playwright raises when its browser registry is absent
+    except Exception:
         bundled = None
     choice = choose_browser(user_path, bundled)
     return await playwright.chromium.launch(
@@ -121,8 +121,9 @@ def _bundled_chromium_path() -> str | None:
     root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
     if not root.is_dir():
         return None
+    layouts = ("chrome-linux/chrome", "chrome-linux64/chrome", "chrome-mac/Chromium.app", "chrome-win/chrome.exe")
     for folder in sorted(root.glob("chromium-*"), reverse=True):
-        for relative in ("chrome-linux/chrome", "chrome-linux64/chrome", "chrome-mac/Chromium.app", "chrome-win/chrome.exe"):
+        for relative in layouts:
             if (folder / relative).exists():
                 return str(folder / relative)
     return None

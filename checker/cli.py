@@ -25,7 +25,7 @@ from checker.scoring import pass_rate
 EXIT_OK, EXIT_INTERNAL, EXIT_FAILED_SITES, EXIT_BAD_INPUT = 0, 1, 2, 3
 DEMO_BASE = "http://127.0.0.1:8765/"
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -80,7 +80,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, help="输出目录（默认 screenshots/run-时间）")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="输出目录（默认 screenshots/run-时间）")
 @click.option("--as-of", callback=_parse_day, help="监测时间点 YYYY-MM-DD（覆盖场景文件）")
 @click.option("--browser-path", envvar="GOVCHECK_CHROMIUM", help="Chromium 可执行文件路径")
 @click.option("--headed", is_flag=True, help="显示浏览器窗口")
@@ -174,7 +174,7 @@ def main() -> None:
         sys.exit(EXIT_INTERNAL)
     except SystemExit:
         raise
-    except Exception as error:  # noqa: BLE001 - the documented exit code for a crash
+    except Exception as error:
         console.print_exception(show_locals=False)
         console.print(f"[red]内部错误：[/red]{escape(type(error).__name__)}: {escape(str(error))}")
         sys.exit(EXIT_INTERNAL)

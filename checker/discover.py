@@ -171,7 +171,8 @@ def merge_columns(*lists: Iterable[ColumnCandidate], hints: SiteHints, limit: in
     for hint in hints.columns:
         if hint.url:
             column_class = hint.column_class or classify_column(hint.name) or ColumnClass.STATIC
-            merged[normalise_url(hint.url)] = ColumnCandidate(hint.name, normalise_url(hint.url), column_class, SOURCE_HINT)
+            url = normalise_url(hint.url)
+            merged[url] = ColumnCandidate(hint.name, url, column_class, SOURCE_HINT)
     for candidates in lists:
         for candidate in candidates:
             merged.setdefault(candidate.url, candidate)

@@ -102,7 +102,7 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
     except TimeoutError:
         inspection.outcome.record("site", CheckStatus.ERROR,
                                   f"超出站点时间预算（{settings.site_timeout_seconds:g}秒），其后的检查未完成")
-    except Exception as error:  # noqa: BLE001 - one site's failure must not stop the run
+    except Exception as error:
         inspection.outcome.record("site", CheckStatus.ERROR, f"检查中断：{type(error).__name__}: {error}"[:300])
     finally:
         await context.close()

@@ -6,7 +6,7 @@ the pure judges read. Nothing here judges anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -96,8 +96,8 @@ class PageSnapshot:
     groups: tuple[RowGroup, ...] = ()
     main_text: str = ""
     main_length: int = 0
+    main_anchor: str = ""
     footer: FooterSeen | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def snapshot_from_json(data: dict[str, Any]) -> PageSnapshot:
@@ -119,6 +119,7 @@ def snapshot_from_json(data: dict[str, Any]) -> PageSnapshot:
         ),
         main_text=data.get("mainText", ""),
         main_length=int(data.get("mainLength", 0)),
+        main_anchor=data.get("mainAnchor", ""),
         footer=None
         if not footer
         else FooterSeen(

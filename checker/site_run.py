@@ -206,6 +206,6 @@ class SiteInspection:
             items=len(items), latest=latest.date if latest else None,
         ))
         if judgement.is_problem:
-            anchor = (latest.anchor if latest and latest.anchor else "") or (group.anchor if group else "")
+            anchor = (latest.anchor if latest else "") or (group.anchor if group else "") or snapshot.main_anchor
             judgement = replace(judgement, evidence=await self._evidence(page).capture(anchor))
         return judgement

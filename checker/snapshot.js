@@ -96,6 +96,7 @@
   }
 
   const mainText = [];
+  const mainParents = [];
   let mainLength = 0;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -105,7 +106,13 @@
     if (!text || regionOf(parent) !== 'main') continue;
     if (!parent.getClientRects().length) continue;
     mainLength += text.length;
+    if (mainParents.length < 400) mainParents.push(parent);
     if (mainText.join(' ').length < 2000) mainText.push(text);
+  }
+  // The main content is the nearest element holding all of the page's own text.
+  let mainBlock = mainParents.length ? mainParents[0] : null;
+  for (const parent of mainParents) {
+    while (mainBlock && !mainBlock.contains(parent)) mainBlock = mainBlock.parentElement;
   }
 
   let footerData = null;
@@ -143,6 +150,7 @@
     groups,
     mainText: mainText.join(' ').slice(0, 2000),
     mainLength,
+    mainAnchor: mainBlock && mainBlock !== document.body ? tag(mainBlock) : '',
     footer: footerData,
   };
 }

@@ -17,7 +17,9 @@ def item(day: date | None, title: str = "标题") -> DatedItem:
     return DatedItem(title, "http://x/a.html", day, day.isoformat() if day else "", "1")
 
 
-def observe(column_class: ColumnClass, days: list[date | None], text: str = "", name: str = "栏目") -> ColumnObservation:
+def observe(
+    column_class: ColumnClass, days: list[date | None], text: str = "", name: str = "栏目"
+) -> ColumnObservation:
     column = ColumnCandidate(name, "http://x/c/", column_class, "导航栏")
     items = tuple(item(day) for day in days)
     return ColumnObservation(column, "http://x/c/", items, text or "正文" * 40, len(text or "正文" * 40))

@@ -35,7 +35,7 @@ def test_bundled_scenarios_validate(name: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (MINIMAL.replace("    kind: portal", "    kind: portal\n    colour: red"), "x.yaml:8: sites[0].colour: 不认识的键"),
+        (MINIMAL.replace("    kind: portal", "    kind: portal\n    colour: red"), "x.yaml:8: sites[0].colour: 不认识"),
         (MINIMAL.replace("https://www.example.gov.cn/", "ftp://example.gov.cn/"), "x.yaml:8: sites[0].url: 网址必须以"),
         (MINIMAL.replace("as_of: 2020-11-06", "as_of: 2020-02-30"), "x.yaml:2: as_of: 日期无效"),
         (MINIMAL.replace("    unit: 示例市人民政府\n", ""), "x.yaml:5: sites[0].unit: 缺少必填项"),
@@ -45,7 +45,10 @@ def test_bundled_scenarios_validate(name: str) -> None:
         ("suite: x\nsites: []\n", "x.yaml:2: sites: 不能为空"),
         ("- just\n- a list\n", "x.yaml:1: 场景文件的顶层应为键值映射"),
         ("", "x.yaml: 文件为空"),
-        (MINIMAL + "rules:\n  deductions:\n    column.stale: {points: 1, cap: 1}\n", "x.yaml:10: rules.deductions: 未知指标编号: column.stale"),
+        (
+            MINIMAL + "rules:\n  deductions:\n    column.stale: {points: 1, cap: 1}\n",
+            "x.yaml:10: rules.deductions: 未知指标编号: column.stale",
+        ),
     ],
 )
 def test_errors_name_file_and_line(text: str, expected: str) -> None:

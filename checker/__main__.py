@@ -1,0 +1,5 @@
+"""``python -m checker`` is the ``govcheck`` command."""
+
+from checker.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""Shared fixtures: the demo site on 127.0.0.1 and one run of the demo suite for every test to read."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from checker.cli import DEMO_BASE, demo_suite
+from checker.demo.server import DemoServer
+from checker.engine import RunOptions, run_suite
+from checker.results import RunResult
+from checker.scenario import Suite
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoServer]:
+    """The bundled demo government site on a free port."""
+    server = DemoServer(port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_suite_live(demo_server: DemoServer) -> Suite:
+    """The demo suite pointed at the running demo server."""
+    return demo_suite().rebase(DEMO_BASE, demo_server.base_url)
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """The demo suite's result and where its files are."""
+
+    result: RunResult
+    out_dir: Path
+
+
+def run_in_thread(suite: Suite, options: RunOptions) -> RunResult:
+    """Run a suite on its own thread (its own event loop), clear of pytest-playwright's sync loop."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = run_suite(suite, options)
+        except BaseException as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_suite_live: Suite, tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """One run of the demo suite in headless Chromium, shared by the tests that read its output."""
+    out_dir = tmp_path_factory.mktemp("demo-run")
+    return DemoRun(run_in_thread(demo_suite_live, RunOptions(out_dir)), out_dir)
