@@ -129,7 +129,8 @@ def _bundled_chromium_path() -> str | None:
     return None
 
 
-_CJK_PROBE = """() => {
+# Draws two different characters and a private-use one: with no CJK font they all come out as the same box.
+CJK_PROBE_SCRIPT = """() => {
   const canvas = document.createElement('canvas');
   canvas.width = 64; canvas.height = 32;
   const ctx = canvas.getContext('2d');
@@ -144,4 +145,4 @@ _CJK_PROBE = """() => {
 
 async def cjk_renders(page: Page) -> bool:
     """Whether Chinese glyphs render (different characters draw differently, not as the same tofu box)."""
-    return bool(await page.evaluate(_CJK_PROBE))
+    return bool(await page.evaluate(CJK_PROBE_SCRIPT))
