@@ -91,7 +91,9 @@ def classify_column(name: str) -> ColumnClass | None:
     """The update-rule class of a column from its visible name, or None when it is not a content column.
 
     None covers navigation and tools (首页, 网站地图, 无障碍, 登录 …), text without Chinese (English, RSS),
-    texts longer than 20 characters (article titles), texts holding a date, and names with no keyword.
+    texts longer than 20 characters (article titles) and texts holding a date. A column whose name has no
+    keyword (专项工作, 在线访谈) is STATIC: no update rule is assumed, but it still must not be blank, and
+    a suite can give it a class.
     """
     cleaned = clean_column_name(name)
     if _is_not_a_column(cleaned):
@@ -100,7 +102,7 @@ def classify_column(name: str) -> ColumnClass | None:
     for keyword, column_class in COLUMN_KEYWORDS:
         if keyword in cleaned and (best is None or len(keyword) > best[0]):
             best = (len(keyword), column_class)
-    return best[1] if best else None
+    return best[1] if best else ColumnClass.STATIC
 
 
 # Phrases a site shows instead of content. They count only when they dominate the text.

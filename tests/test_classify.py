@@ -64,11 +64,15 @@ def test_keyword_table_has_no_duplicates() -> None:
         "RSS", "search", "搜索", "网站帮助", "关于我们", "更多", ">>", "", "   ",
         "关于印发2020年全市政府网站第三季度抽查情况的通报",  # an article title: over 20 characters
         "2020-10-19", "通知公告 2020-10-19", "[10-19]要闻",  # dated texts are items, not columns
-        "在线访谈", "意见征集", "信息公开", "应急管理",  # no keyword: not a column with an update rule
     ],
 )
 def test_not_content_columns(name: str) -> None:
     assert classify_column(name) is None
+
+
+@pytest.mark.parametrize("name", ["在线访谈", "意见征集", "信息公开", "应急管理", "专项工作"])
+def test_columns_without_a_keyword_have_no_date_rule_but_count(name: str) -> None:
+    assert classify_column(name) is ColumnClass.STATIC
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,8 @@ def test_yichun_home_page(page: Page) -> None:
     assert columns["政务动态"] is ColumnClass.DYNAMIC
     assert columns["政府公告"] is ColumnClass.NOTICE
     assert columns["政务要闻"] is ColumnClass.DYNAMIC
-    assert "互动交流" not in columns and "首页" not in columns
+    assert columns["互动交流"] is ColumnClass.STATIC  # no update rule, but it must not be blank
+    assert "首页" not in columns and "EN" not in columns
 
 
 @pytest.mark.parametrize(
