@@ -49,12 +49,27 @@ async def open_page(page: Page, url: str, timeout_seconds: float, settle_seconds
         response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_seconds * 1000)
     except PlaywrightError as failure:
         error = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+        await stop_loading(page)
     if not error:
         with contextlib.suppress(PlaywrightError):
             await page.wait_for_load_state("load", timeout=settle_seconds * 1000)
     seconds = (now() - started).total_seconds()
     status = response.status if response else None
     return Visit(url, page.url, status, error, seconds, started)
+
+
+async def stop_loading(page: Page) -> None:
+    """Abandon a navigation that overran its budget, so the page can be photographed as it stands.
+
+    Chromium's own stop (a DevTools call) works while the navigation is pending, when any script in the
+    page would wait for the navigation to finish first.
+    """
+    with contextlib.suppress(PlaywrightError):
+        session = await page.context.new_cdp_session(page)
+        try:
+            await session.send("Page.stopLoading")
+        finally:
+            await session.detach()
 
 
 class PageEvidence:

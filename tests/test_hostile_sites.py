@@ -1,0 +1,54 @@
+"""Unreachable, looping, hanging, resetting and badly certified hosts become findings; the run goes on."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from checker.demo.server import DemoServer
+from checker.engine import RunOptions
+from checker.results import CheckStatus, Severity, Verdict
+from checker.scenario import parse_suite
+from tests.conftest import run_in_thread
+from tests.hostile import HostileServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command for a test certificate")
+def test_hostile_hosts_are_findings_and_the_good_site_is_complete(tmp_path: Path, demo_server: DemoServer) -> None:
+    with HostileServer() as plain, HostileServer(tmp_path) as tls:
+        cases = {
+            "重定向循环": (plain.base_url + "loop", "重定向循环"),
+            "长时间无响应": (plain.base_url + "hang", "超时"),
+            "连接被重置": (plain.base_url + "reset", ""),
+            "证书不受信任": (tls.base_url, "TLS 证书错误"),
+        }
+        sites = "".join(f"  - {{name: {name}, unit: 测试单位, url: '{url}'}}\n" for name, (url, _) in cases.items())
+        suite = parse_suite(
+            "suite: 异常站点测试\nas_of: 2020-11-06\n"
+            "rules: {availability: {timeout_seconds: 3, attempts_after_failure: 1}}\n"
+            "settings: {concurrency: 3, site_timeout_seconds: 60}\n"
+            f"sites:\n  - {{name: 正常站点, unit: 示例市人民政府, url: '{demo_server.base_url}'}}\n{sites}"
+        )
+        started = time.monotonic()
+        result = run_in_thread(suite, RunOptions(tmp_path / "out"))
+        elapsed = time.monotonic() - started
+
+    by_name = {site.name: site for site in result.sites}
+    good = by_name.pop("正常站点")
+    assert good.verdict is Verdict.PASS
+    assert all(record.status is CheckStatus.DONE for record in good.checks)
+    assert len(good.columns) >= 10
+    for name, (_, reason) in cases.items():
+        site = by_name[name]
+        assert site.verdict is Verdict.FAIL, name
+        [finding] = site.findings
+        assert (finding.indicator, finding.severity) == ("availability.unreachable", Severity.VETO), name
+        assert reason in finding.detail, (name, finding.detail)
+        assert "探测首页2次，失败2次" in finding.detail
+        assert finding.evidence, name
+    assert elapsed < 45, f"hostile hosts held the run for {elapsed:.0f}s"
