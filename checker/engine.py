@@ -16,12 +16,14 @@ from playwright.async_api import Browser, async_playwright
 
 from checker import __version__
 from checker.browser import USER_AGENT_SUFFIX, cjk_renders, launch_browser
+from checker.checks.registry import FAMILIES
+from checker.context import SiteContext, SiteOutcome
 from checker.evidence import EvidenceStore
 from checker.results import CheckStatus, RunResult, SiteResult, write_results
 from checker.rules import RuleSet
 from checker.scenario import Settings, Site, Suite
 from checker.scoring import score_findings
-from checker.site_run import SiteInspection, SiteOutcome
+from checker.site_run import run_families
 from checker.visit import now
 
 
@@ -95,18 +97,21 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
     )
     context.set_default_timeout(settings.page_timeout_seconds * 1000)
     context.on("page", lambda page: page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss())))
-    inspection = SiteInspection(context, site, index, suite.rules, settings, as_of, store,
-                                lambda text: progress.step(index, text))
+    page = await context.new_page()
+    site_context = SiteContext(
+        context, page, site, index, suite.rules, settings, as_of, suite.window, store,
+        lambda text: progress.step(index, text),
+    )
     try:
-        await asyncio.wait_for(inspection.run(), timeout=settings.site_timeout_seconds)
+        await asyncio.wait_for(run_families(site_context, FAMILIES), timeout=settings.site_timeout_seconds)
     except TimeoutError:
-        inspection.outcome.record("site", CheckStatus.ERROR,
-                                  f"超出站点时间预算（{settings.site_timeout_seconds:g}秒），其后的检查未完成")
+        site_context.outcome.record("site", CheckStatus.ERROR,
+                                    f"超出站点时间预算（{settings.site_timeout_seconds:g}秒），其后的检查未完成")
     except Exception as error:
-        inspection.outcome.record("site", CheckStatus.ERROR, f"检查中断：{type(error).__name__}: {error}"[:300])
+        site_context.outcome.record("site", CheckStatus.ERROR, f"检查中断：{type(error).__name__}: {error}"[:300])
     finally:
         await context.close()
-    return _site_result(site, inspection.outcome, suite.rules)
+    return _site_result(site, site_context.outcome, suite.rules)
 
 
 async def _user_agent(browser: Browser) -> str:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from checker.checks.findings import make_finding
+from checker.context import SiteContext, SiteUnreachable
 from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet
+from checker.visit import open_page
 
 
 @dataclass(frozen=True)
@@ -64,3 +66,30 @@ def judge_availability(
         "availability.unreachable", severity, detail, url=url, target=url,
         seen_at=failures[-1].at, evidence=evidence,
     )
+
+
+class AvailabilityCheck:
+    """Opens the home page like a citizen, retrying after a failure; gates every later family."""
+
+    name = "availability"
+    label = "打开首页"
+
+    async def run(self, context: SiteContext) -> str:
+        """Probe the home page; leave its snapshot on the context, or raise SiteUnreachable."""
+        rules = context.rules.availability
+        probes: list[Probe] = []
+        evidence: list[Evidence] = []
+        for _ in range(1 + rules.attempts_after_failure):
+            visit = await open_page(context.page, context.site.url, rules.timeout_seconds)
+            reason = "" if visit.ok else describe_probe_error(visit.error, visit.status, rules.timeout_seconds)
+            probes.append(Probe(visit.ok, visit.seconds, reason, visit.status, visit.at))
+            if visit.ok:
+                break
+            if not evidence:
+                evidence = await context.evidence().capture("")
+        context.add([judge_availability(probes, context.rules, url=context.site.url, evidence=evidence)])
+        note = f"探测{len(probes)}次，失败{sum(1 for probe in probes if not probe.ok)}次"
+        if not probes[-1].ok:
+            raise SiteUnreachable(note)
+        context.home = await context.snapshot("首页")
+        return note

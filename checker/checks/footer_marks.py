@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from checker.checks.findings import make_finding
 from checker.footer import FooterImage, read_footer
 from checker.observe import PageSnapshot
 from checker.results import Evidence, Finding, Severity
+
+if TYPE_CHECKING:
+    from checker.context import SiteContext
 
 IDENTIFIER_NAMES = ("网站标识码", "ICP备案编号", "公安机关备案标识", "党政机关网站标识")
 
@@ -33,10 +37,8 @@ def footer_missing(snapshot: PageSnapshot) -> tuple[str, ...]:
     return tuple(read_footer(snapshot.footer.text, images).missing())
 
 
-def judge_footer(pages: Sequence[FooterPage], *, enabled: bool = True) -> list[Finding]:
+def judge_footer(pages: Sequence[FooterPage]) -> list[Finding]:
     """One finding per identifier missing on any visited page, naming the pages that lack it."""
-    if not enabled:
-        return []
     findings = []
     for name in IDENTIFIER_NAMES:
         lacking = [page for page in pages if name in page.missing]
@@ -55,3 +57,15 @@ def judge_footer(pages: Sequence[FooterPage], *, enabled: bool = True) -> list[F
             )
         )
     return findings
+
+
+class FooterCheck:
+    """网站标识缺失 over every page the run opened (the context reads each footer as pages are visited)."""
+
+    name = "footer"
+    label = "核对页脚标识"
+
+    async def run(self, context: SiteContext) -> str:
+        """Judge the footers noted so far; runs last so it covers the pages every family opened."""
+        context.add(judge_footer(context.footer_pages))
+        return f"检查页面{len(context.footer_pages)}个"

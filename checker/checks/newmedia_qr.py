@@ -10,6 +10,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from checker.checks.findings import make_finding
+from checker.context import SiteContext, SkipCheck
 from checker.observe import FooterImageSeen, PageSnapshot
 from checker.qr import decode_data_uri, decode_qr, looks_like_qr_slot
 from checker.results import Evidence, Finding, Severity
@@ -133,3 +134,24 @@ async def observe_qr(
             code = replace(code, evidence=await evidence.capture(image.anchor))
         seen.append(code)
     return seen
+
+
+class FooterQrCheck:
+    """未添加政务新媒体二维码 / 二维码无法识别或失效: decode the home footer's QR codes and follow them."""
+
+    name = "newmedia_qr"
+    label = "识别页脚二维码"
+
+    async def run(self, context: SiteContext) -> str:
+        """Decode, follow and judge the QR codes of the home page footer."""
+        home = context.home
+        if home is None:
+            raise SkipCheck("没有首页快照，未进行此项检查")
+        evidence = context.evidence()
+        codes = await observe_qr(context.page, home, evidence, context.rules.availability.timeout_seconds)
+        for code in codes:
+            context.outcome.qr_payloads += [p for p in code.payloads if p not in context.outcome.qr_payloads]
+        footer_evidence = await evidence.capture(home.footer.anchor) if not codes and home.footer else []
+        context.add(judge_qr(codes, context.site.hints.newmedia, url=context.page.url,
+                             footer_evidence=footer_evidence, seen_at=now()))
+        return f"页脚二维码{len(codes)}个"

@@ -1,0 +1,123 @@
+"""What every check family gets on a site: the browser page, the rules, the evidence store, the home
+page as first seen, and the outcome it adds findings to.
+
+Families run one after another on one page per site; pages they open through :meth:`SiteContext.visit`
+also have their footers read, so the footer check covers every page the run saw without loading any
+page twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from playwright.async_api import BrowserContext, Page
+
+from checker.checks.footer_marks import FooterPage, footer_missing
+from checker.discover import ColumnCandidate
+from checker.evidence import EvidenceStore
+from checker.observe import PageSnapshot, take_snapshot
+from checker.results import CheckRecord, CheckStatus, ColumnRecord, Finding
+from checker.rules import RuleSet
+from checker.scenario import Settings, Site, Window
+from checker.visit import PageEvidence, Visit, now, open_page
+
+Step = Callable[[str], None]
+
+
+class SkipCheck(Exception):
+    """Raised by a family that cannot look at this site; the message says why (recorded as skipped)."""
+
+
+class SiteUnreachable(SkipCheck):
+    """The home page did not open: the raising family is done (``note``), every later one is skipped."""
+
+    def __init__(self, note: str, reason: str = "首页无法打开，未进行此项检查") -> None:
+        super().__init__(reason)
+        self.note = note
+
+
+@dataclass
+class SiteOutcome:
+    """What the inspection gathered: findings, check coverage, columns read and QR payloads."""
+
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[CheckRecord] = field(default_factory=list)
+    columns: list[ColumnRecord] = field(default_factory=list)
+    qr_payloads: list[str] = field(default_factory=list)
+
+    def record(self, check: str, status: CheckStatus, note: str = "") -> None:
+        """Note what a check did, so the report never implies what was not looked at."""
+        self.checks.append(CheckRecord(check=check, status=status, note=note))
+
+
+@dataclass
+class SiteContext:
+    """One site's inspection state, shared by the check families in order."""
+
+    browser_context: BrowserContext
+    page: Page
+    site: Site
+    index: int
+    rules: RuleSet
+    settings: Settings
+    as_of: date
+    window: Window | None
+    store: EvidenceStore
+    step: Step
+    outcome: SiteOutcome = field(default_factory=SiteOutcome)
+    home: PageSnapshot | None = None
+    columns: list[ColumnCandidate] = field(default_factory=list)
+    footer_pages: list[FooterPage] = field(default_factory=list)
+    _footer_evidenced: set[str] = field(default_factory=set)
+
+    @property
+    def scope(self) -> str:
+        """The URL prefix that belongs to the site."""
+        return self.site.scope_prefix()
+
+    def evidence(self, page: Page | None = None) -> PageEvidence:
+        """Evidence of the page as it is now (one screenshot, boxed per finding)."""
+        return PageEvidence(page or self.page, self.store, self.index, self.settings.max_screenshot_height)
+
+    def add(self, findings: Iterable[Finding | None]) -> None:
+        """Keep the findings of indicators the suite's rule set applies."""
+        self.outcome.findings += [f for f in findings if f is not None and self.rules.enabled(f.indicator)]
+
+    async def snapshot(self, label: str) -> PageSnapshot:
+        """Snapshot the current page and read its footer for the footer check."""
+        snapshot = await take_snapshot(self.page, self.site.hints.footer_selector)
+        await self._note_footer(snapshot, label)
+        return snapshot
+
+    async def visit(self, url: str, label: str) -> tuple[Visit, PageSnapshot | None]:
+        """Open a URL in the site's page within the page budget and snapshot it when it opened."""
+        visit = await open_page(self.page, url, self.settings.page_timeout_seconds)
+        if not visit.ok:
+            return visit, None
+        return visit, await self.snapshot(label)
+
+    async def _note_footer(self, snapshot: PageSnapshot, label: str) -> None:
+        missing = footer_missing(snapshot)
+        evidence = []
+        if set(missing) - self._footer_evidenced:
+            evidence = await self.evidence().capture(snapshot.footer.anchor if snapshot.footer else "")
+            self._footer_evidenced |= set(missing)
+        self.footer_pages.append(FooterPage(self.page.url, label, missing, now(), evidence))
+
+
+class CheckFamily(Protocol):
+    """A family of indicators: ``run`` observes in the browser, judges, and adds findings to the context.
+
+    It returns a short Chinese note for the coverage record, or raises :class:`SkipCheck` with the reason
+    it could not look.
+    """
+
+    name: str
+    label: str
+
+    async def run(self, context: SiteContext) -> str:
+        """Observe and judge this family on the site."""
+        ...
