@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from checker.browser import BrowserNotFound
 from checker.engine import RunOptions, run_suite
@@ -44,11 +45,15 @@ def _fail(message: str, code: int) -> None:
 
 def _summarise(result: RunResult, out_dir: Path, report: Path) -> int:
     rate = pass_rate(result.sites)
-    console.print(f"\n[bold]{escape(result.suite)}[/bold]  监测时间点 {result.as_of}  合格 {rate.describe()}")
+    table = Table(title=f"{escape(result.suite)}（监测时间点 {result.as_of}）", title_justify="left")
+    for header in ("结论", "得分", "网站", "问题", "单项否决"):
+        table.add_column(header, justify="right" if header in ("得分", "问题") else "left", overflow="fold")
     for site in result.sites:
         verdict = "[green]合格[/green]" if site.verdict is Verdict.PASS else "[red]不合格[/red]"
         score = "—" if site.score is None else f"{site.score:g}"
-        console.print(f"  {verdict}  {score:>6}  {escape(site.name)}  问题 {len(site.findings)} 项")
+        table.add_row(verdict, score, escape(site.name), str(len(site.findings)), escape("；".join(site.veto_reasons)))
+    console.print(table)
+    console.print(f"合格 {rate.describe()}")
     console.print(f"结果：{out_dir / 'results.json'}")
     console.print(f"报告：{report}")
     click.echo(str(report))

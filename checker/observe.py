@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from checker.evidence import Box
@@ -147,6 +148,30 @@ async def take_snapshot(page: Page, footer_selector: str | None = None) -> PageS
     """Run the snapshot script on the page as it is rendered now."""
     data = await page.evaluate(_SNAPSHOT_JS, {"footerSelector": footer_selector})
     return snapshot_from_json(data)
+
+
+_TAG_JS = """(selectors) => {
+  for (const selector of selectors) {
+    const el = document.querySelector(selector);
+    if (el && el.getBoundingClientRect().height > 0) {
+      window.__gcSeq = (window.__gcSeq || 0) + 1;
+      if (!el.hasAttribute('data-gc')) el.setAttribute('data-gc', 'm' + window.__gcSeq);
+      return el.getAttribute('data-gc');
+    }
+  }
+  return '';
+}"""
+
+# What a failed page shows: Chromium's own error message, else the page's body.
+FAILURE_MESSAGE_SELECTORS = ("#main-frame-error", ".interstitial-wrapper", "#main-message", "h1", "main", "body")
+
+
+async def tag_first(page: Page, selectors: tuple[str, ...]) -> str:
+    """Tag the first visible element matching one of the selectors for evidence; '' when none or no DOM."""
+    try:
+        return str(await page.evaluate(_TAG_JS, list(selectors)))
+    except PlaywrightError:
+        return ""
 
 
 async def box_of(page: Page, anchor: str) -> Box | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from checker.checks.findings import make_finding
 from checker.context import SiteContext, SiteUnreachable
+from checker.observe import FAILURE_MESSAGE_SELECTORS, tag_first
 from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet
 from checker.visit import open_page
@@ -86,7 +87,8 @@ class AvailabilityCheck:
             if visit.ok:
                 break
             if not evidence:
-                evidence = await context.evidence().capture("")
+                anchor = await tag_first(context.page, FAILURE_MESSAGE_SELECTORS)
+                evidence = await context.evidence().capture(anchor)
         context.add([judge_availability(probes, context.rules, url=context.site.url, evidence=evidence)])
         note = f"探测{len(probes)}次，失败{sum(1 for probe in probes if not probe.ok)}次"
         if not probes[-1].ok:
