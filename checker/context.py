@@ -117,6 +117,7 @@ class CheckFamily(Protocol):
 
     name: str
     label: str
+    indicators: tuple[str, ...]
 
     async def run(self, context: SiteContext) -> str:
         """Observe and judge this family on the site."""

@@ -7,6 +7,7 @@ and a record of what was not; it never stops the other sites.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from playwright.async_api import Browser, async_playwright
 from checker import __version__
 from checker.browser import USER_AGENT_SUFFIX, cjk_renders, launch_browser
 from checker.checks.registry import FAMILIES
-from checker.context import SiteContext, SiteOutcome
+from checker.context import CheckFamily, SiteContext, SiteOutcome
 from checker.evidence import EvidenceStore
 from checker.results import CheckStatus, RunResult, SiteResult, write_results
 from checker.rules import RuleSet
@@ -68,6 +69,7 @@ class RunOptions:
     browser_path: str | None = None
     headed: bool = False
     progress: Progress = field(default_factory=SilentProgress)
+    families: Sequence[CheckFamily] = FAMILIES
 
 
 def effective_as_of(suite: Suite, override: date | None) -> date:
@@ -85,7 +87,8 @@ def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet) -> SiteResult
 
 
 async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, store: EvidenceStore,
-                   progress: Progress) -> SiteResult:
+                   options: RunOptions) -> SiteResult:
+    progress = options.progress
     site = suite.sites[index]
     settings: Settings = suite.settings
     context = await browser.new_context(
@@ -103,7 +106,7 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
         lambda text: progress.step(index, text),
     )
     try:
-        await asyncio.wait_for(run_families(site_context, FAMILIES), timeout=settings.site_timeout_seconds)
+        await asyncio.wait_for(run_families(site_context, options.families), timeout=settings.site_timeout_seconds)
     except TimeoutError:
         site_context.outcome.record("site", CheckStatus.ERROR,
                                     f"超出站点时间预算（{settings.site_timeout_seconds:g}秒），其后的检查未完成")
@@ -144,7 +147,7 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
             async def one(index: int) -> SiteResult:
                 async with limit:
                     options.progress.site_started(index, suite.sites[index])
-                    result = await _inspect(browser, suite, index, as_of, store, options.progress)
+                    result = await _inspect(browser, suite, index, as_of, store, options)
                     options.progress.site_finished(index, result)
                     return result
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from PIL import Image, ImageChops, ImageStat
 
+from checker.checks.registry import IMPLEMENTED
 from checker.results import RunResult, Severity, Verdict
 from tests.conftest import DemoRun
 
@@ -31,11 +32,18 @@ def reported(result: RunResult) -> set[tuple[str, str, str]]:
     return {(site.name, f.indicator, comparable_target(f.target)) for site in result.sites for f in site.findings}
 
 
+def seeded_items(site: dict) -> list[dict]:
+    """Everything seeded on a site, judged yet or not."""
+    return [*(site.get("findings") or []), *(site.get("later") or [])]
+
+
 def seeded() -> set[tuple[str, str, str]]:
+    """The seeded problems of the indicators some registered family judges."""
     return {
         (site["name"], item["indicator"], comparable_target(item["target"]))
         for site in ground_truth()["sites"]
-        for item in site.get("findings") or []
+        for item in seeded_items(site)
+        if item["indicator"] in IMPLEMENTED
     }
 
 
@@ -50,8 +58,14 @@ def test_nothing_is_reported_that_was_not_seeded(demo_run: DemoRun) -> None:
 
 
 def test_verdicts_match_ground_truth(demo_run: DemoRun) -> None:
-    expected = {site["name"]: site["verdict"] for site in ground_truth()["sites"]}
-    assert {site.name: site.verdict.value for site in demo_run.result.sites} == expected
+    expected = {
+        site["name"]: site["verdict"]
+        for site in ground_truth()["sites"]
+        if all(item["indicator"] in IMPLEMENTED for item in seeded_items(site))
+    }
+    assert expected, "no site is fully judged yet"
+    actual = {site.name: site.verdict.value for site in demo_run.result.sites}
+    assert {name: actual[name] for name in expected} == expected
     assert {Verdict.PASS, Verdict.FAIL} <= {site.verdict for site in demo_run.result.sites}
 
 

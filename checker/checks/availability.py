@@ -74,6 +74,7 @@ class AvailabilityCheck:
 
     name = "availability"
     label = "打开首页"
+    indicators = ("availability.unreachable",)
 
     async def run(self, context: SiteContext) -> str:
         """Probe the home page; leave its snapshot on the context, or raise SiteUnreachable."""

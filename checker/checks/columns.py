@@ -36,6 +36,7 @@ class HomeFreshnessCheck:
 
     name = "home"
     label = "检查首页更新"
+    indicators = ("home.not_updated",)
 
     async def run(self, context: SiteContext) -> str:
         """Judge the home page snapshot; box the newest item when it is too old."""
@@ -62,6 +63,7 @@ class ColumnsCheck:
 
     name = "columns"
     label = "发现并读取栏目"
+    indicators = ("column.not_updated", "column.empty")
 
     async def run(self, context: SiteContext) -> str:
         """Discover, read and judge every column within the limit of the settings."""

@@ -64,6 +64,7 @@ class FooterCheck:
 
     name = "footer"
     label = "核对页脚标识"
+    indicators = ("footer.identifier_missing",)
 
     async def run(self, context: SiteContext) -> str:
         """Judge the footers noted so far; runs last so it covers the pages every family opened."""

@@ -141,6 +141,7 @@ class FooterQrCheck:
 
     name = "newmedia_qr"
     label = "识别页脚二维码"
+    indicators = ("newmedia.qr_missing", "newmedia.qr_invalid")
 
     async def run(self, context: SiteContext) -> str:
         """Decode, follow and judge the QR codes of the home page footer."""

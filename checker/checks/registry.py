@@ -19,3 +19,6 @@ FAMILIES: tuple[CheckFamily, ...] = (
     ColumnsCheck(),
     FooterCheck(),
 )
+
+IMPLEMENTED: frozenset[str] = frozenset(indicator for family in FAMILIES for indicator in family.indicators)
+"""The indicator ids some family judges; the others are in the catalogue but not checked yet."""
