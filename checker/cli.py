@@ -18,6 +18,7 @@ from rich.table import Table
 
 from checker.browser import BrowserNotFound
 from checker.engine import RunOptions, run_suite
+from checker.journal import ResumeError
 from checker.reports.html import write_report
 from checker.results import RunResult, Verdict, read_results
 from checker.scenario import ScenarioError, Suite, load_suite, parse_suite
@@ -60,14 +61,16 @@ def _summarise(result: RunResult, out_dir: Path, report: Path) -> int:
     return EXIT_OK if all(site.verdict is Verdict.PASS for site in result.sites) else EXIT_FAILED_SITES
 
 
-def _execute(suite: Suite, out_dir: Path, as_of: date | None, browser_path: str | None, headed: bool) -> int:
+def _execute(
+    suite: Suite, out_dir: Path, as_of: date | None, browser_path: str | None, headed: bool, resume: bool = False
+) -> int:
     from checker.progress import RichProgress
 
     try:
         with RichProgress(len(suite.sites), console) as progress:
-            options = RunOptions(out_dir, as_of, browser_path, headed, progress)
+            options = RunOptions(out_dir, as_of, browser_path, headed, progress, resume=resume)
             result = run_suite(suite, options)
-    except BrowserNotFound as error:
+    except (BrowserNotFound, ResumeError) as error:
         _fail(str(error), EXIT_BAD_INPUT)
     report = write_report(result, out_dir)
     return _summarise(result, out_dir, report)
@@ -89,13 +92,21 @@ def cli() -> None:
 @click.option("--as-of", callback=_parse_day, help="监测时间点 YYYY-MM-DD（覆盖场景文件）")
 @click.option("--browser-path", envvar="GOVCHECK_CHROMIUM", help="Chromium 可执行文件路径")
 @click.option("--headed", is_flag=True, help="显示浏览器窗口")
-def run(scenario: Path, out_dir: Path | None, as_of: date | None, browser_path: str | None, headed: bool) -> None:
+@click.option("--resume", "resume_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="续跑：完成该目录中被中断的运行（已完成的站点不再检查）")
+def run(
+    scenario: Path, out_dir: Path | None, as_of: date | None, browser_path: str | None, headed: bool,
+    resume_dir: Path | None,
+) -> None:
     """按场景文件检查全部站点，写出 results.json 与 report.html。"""
     try:
         suite = load_suite(scenario)
     except ScenarioError as error:
         _fail(str(error), EXIT_BAD_INPUT)
-    sys.exit(_execute(suite, out_dir or _default_out(), as_of, browser_path, headed))
+    if resume_dir and out_dir and out_dir != resume_dir:
+        _fail("--resume 与 --out 指向不同目录", EXIT_BAD_INPUT)
+    target = resume_dir or out_dir or _default_out()
+    sys.exit(_execute(suite, target, as_of, browser_path, headed, resume=resume_dir is not None))
 
 
 @cli.command()

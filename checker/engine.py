@@ -20,6 +20,7 @@ from checker.browser import USER_AGENT_SUFFIX, cjk_renders, launch_browser
 from checker.checks.registry import FAMILIES
 from checker.context import CheckFamily, SiteContext, SiteOutcome
 from checker.evidence import EvidenceStore
+from checker.journal import Journal, RunHeader, suite_digest
 from checker.results import CheckStatus, RunResult, SiteResult, write_results
 from checker.rules import RuleSet
 from checker.scenario import Settings, Site, Suite
@@ -70,6 +71,7 @@ class RunOptions:
     headed: bool = False
     progress: Progress = field(default_factory=SilentProgress)
     families: Sequence[CheckFamily] = FAMILIES
+    resume: bool = False
 
 
 def effective_as_of(suite: Suite, override: date | None) -> date:
@@ -137,7 +139,14 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
     """Run every site of the suite and write results.json; returns the run's result."""
     as_of = effective_as_of(suite, options.as_of)
     store = EvidenceStore(options.out_dir)
-    started = now()
+    journal = Journal(options.out_dir)
+    digest = suite_digest(suite, as_of)
+    if options.resume:
+        header, finished = journal.load(digest)
+        started = header.started_at
+    else:
+        started, finished = now(), {}
+        journal.start(RunHeader(digest, as_of, started))
     limit = asyncio.Semaphore(suite.settings.concurrency)
     async with async_playwright() as playwright:
         browser = await launch_browser(playwright, options.browser_path, options.headed)
@@ -145,11 +154,16 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
             await _check_fonts(browser, options.progress)
 
             async def one(index: int) -> SiteResult:
+                if index in finished:
+                    options.progress.site_started(index, suite.sites[index])
+                    options.progress.site_finished(index, finished[index])
+                    return finished[index]
                 async with limit:
                     options.progress.site_started(index, suite.sites[index])
                     result = await _inspect(browser, suite, index, as_of, store, options)
-                    options.progress.site_finished(index, result)
-                    return result
+                journal.append(index, result)
+                options.progress.site_finished(index, result)
+                return result
 
             sites = await asyncio.gather(*(one(index) for index in range(len(suite.sites))))
         finally:
