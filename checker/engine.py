@@ -7,13 +7,15 @@ and a record of what was not; it never stops the other sites.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Dialog, async_playwright
+from playwright.async_api import Error as PlaywrightError
 
 from checker import __version__
 from checker.browser import USER_AGENT_SUFFIX, cjk_renders, launch_browser
@@ -101,7 +103,7 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
         service_workers="block",
     )
     context.set_default_timeout(settings.page_timeout_seconds * 1000)
-    context.on("page", lambda page: page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss())))
+    context.on("page", lambda page: page.on("dialog", _dismiss))
     page = await context.new_page()
     site_context = SiteContext(
         context, page, site, index, suite.rules, settings, as_of, suite.window, store,
@@ -117,6 +119,12 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
     finally:
         await context.close()
     return _site_result(site, site_context.outcome, suite.rules)
+
+
+async def _dismiss(dialog: Dialog) -> None:
+    """Answer alert/confirm/prompt like a person closing them; a page already gone needs no answer."""
+    with contextlib.suppress(PlaywrightError):
+        await dialog.dismiss()
 
 
 async def _user_agent(browser: Browser) -> str:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Response
 
-from checker.evidence import EvidenceStore, boxed_page, element_crop, page_top
+from checker.evidence import Box, EvidenceStore, boxed_page, element_crop, page_top
 from checker.observe import box_of
 from checker.results import Evidence
 
@@ -72,38 +72,57 @@ async def stop_loading(page: Page) -> None:
             await session.detach()
 
 
+MAX_SHOT_WIDTH = 4096
+_PAGE_SIZE_JS = "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+
+
 class PageEvidence:
-    """Evidence of one page state: a full-page screenshot taken on first need, boxed per element."""
+    """Evidence of one page state, photographed on first need and boxed per element.
+
+    A page up to ``max_height`` tall is taken whole, once. A taller one (an endless list, a 50 MB page)
+    is taken as a window of ``max_height`` around the element, so a screenshot never grows without bound.
+    """
 
     def __init__(self, page: Page, store: EvidenceStore, site_index: int, max_height: int) -> None:
         self._page = page
         self._store = store
         self._site_index = site_index
         self._max_height = max_height
-        self._png: bytes | None = None
-        self._taken_at: datetime | None = None
+        self._shots: dict[int, tuple[bytes, datetime]] = {}
         self._url = page.url
 
-    async def _full_page(self) -> bytes:
-        if self._png is None:
-            self._png = await self._page.screenshot(full_page=True, animations="disabled", timeout=20_000)
-            self._taken_at = now()
-        return self._png
+    async def _window(self, box: Box | None) -> int:
+        """The top of the window to photograph: 0 for a short page, else centred on the box."""
+        _, height = await self._page.evaluate(_PAGE_SIZE_JS)
+        if height <= self._max_height:
+            return 0
+        centre = box.y + box.height / 2 if box else 0
+        return int(max(0, min(centre - self._max_height / 2, height - self._max_height)))
+
+    async def _shot(self, top: int) -> tuple[bytes, datetime]:
+        if top not in self._shots:
+            width, height = await self._page.evaluate(_PAGE_SIZE_JS)
+            size = {"width": min(width, MAX_SHOT_WIDTH), "height": min(self._max_height, height - top)}
+            clip = {"x": 0, "y": top, **size}
+            png = await self._page.screenshot(full_page=True, clip=clip, animations="disabled", timeout=20_000)
+            self._shots[top] = (png, now())
+        return self._shots[top]
 
     async def capture(self, anchor: str | None) -> list[Evidence]:
         """The page with the element boxed and a crop around it; the unmarked page when there is no element."""
         try:
-            png = await self._full_page()
             box = await box_of(self._page, anchor) if anchor else None
+            top = await self._window(box)
+            png, taken = await self._shot(top)
         except PlaywrightError:
             return []
-        taken = self._taken_at or now()
 
         def save(data: bytes, role: str) -> Evidence:
             return self._store.save(data, site_index=self._site_index, role=role, url=self._url, captured_at=taken)
 
         if box is None:
             return [save(page_top(png, max_height=self._max_height), "page")]
+        box = Box(box.x, box.y - top, box.width, box.height)
         return [
             save(boxed_page(png, box, max_height=self._max_height), "page"),
             save(element_crop(png, box), "element"),

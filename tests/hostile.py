@@ -11,6 +11,42 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+FOOTER = (
+    "<div class='footer'>网站标识码 4400000099 示ICP备12345678号 示公网安备 44000002000001号"
+    "<a href='https://bszs.conac.cn/'><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw=' alt='党政机关'></a></div>"
+)
+
+
+def _page(body: str, head: str = "<meta charset='utf-8'>") -> str:
+    return f"<html><head>{head}<title>异常页面测试</title></head><body>{body}{FOOTER}</body></html>"
+
+
+def _news(count: int, link_prefix: str = "/a/") -> str:
+    rows = "".join(f"<li><a href='{link_prefix}{i}.html'>示例新闻第{i}条</a><span>2020-11-0{1 + i % 5}</span></li>"
+                   for i in range(count))
+    return f"<div class='nav'><a href='/'>首页</a><a href='/ywdt/'>要闻动态</a></div><ul class='list'>{rows}</ul>"
+
+
+def _huge_page(megabytes: int) -> bytes:
+    row = "<li><a href='/a/x.html'>示例市持续推进政务公开标准化规范化工作</a><span>2020-11-05</span></li>"
+    count = megabytes * 1024 * 1024 // len(row.encode())
+    return _page("<ul class='list'>" + row * count + "</ul>").encode()
+
+
+CONTENT: dict[str, bytes] = {
+    "/dialogs": _page("<script>alert('欢迎');confirm('确定？');prompt('请输入')</script>" + _news(5)).encode(),
+    "/popup": _page("<script>window.open('/popup-target');window.open('/popup-target')</script>" + _news(5)).encode(),
+    "/away": _page("<script>setTimeout(() => location.href = '/dialogs', 300)</script>" + _news(5)).encode(),
+    "/gb18030": _page(_news(5), "<meta charset='gb18030'>").encode("gb18030"),
+    "/nocharset": _page(_news(5), "").encode("gbk"),
+    "/links": _page(_news(20000)).encode(),
+    "/frames": _page("<iframe src='/gb18030'></iframe><iframe src='/hang'></iframe>" + _news(5)).encode(),
+    "/broken": b"<html><body><div class='nav'><a href='/'>\xe9\xa6\x96<ul><li><a href='/a/1.html'>x</li><table><tr>",
+    "/scroll": _page(_news(5) + "<script>addEventListener('scroll', () => { for (let i = 0; i < 50; i++) "
+                     "document.body.append(Object.assign(document.createElement('p'), {textContent: '更多内容'})) })"
+                     "</script>").encode(),
+}
+
 
 class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *_args: object) -> None:
@@ -26,13 +62,22 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/reset"):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             self.connection.close()
+        elif self.path.startswith("/huge"):
+            self._send(_huge_page(50), "text/html; charset=utf-8")
+        elif self.path in CONTENT:
+            self._send(CONTENT[self.path], "text/html")
         else:
-            body = "<html><head><meta charset='utf-8'></head><body>正常页面</body></html>".encode()
+            self._send(_page("正常页面").encode(), "text/html; charset=utf-8")
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        try:
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
 
 class HostileServer:

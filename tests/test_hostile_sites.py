@@ -52,3 +52,26 @@ def test_hostile_hosts_are_findings_and_the_good_site_is_complete(tmp_path: Path
         assert "探测首页2次，失败2次" in finding.detail
         assert finding.evidence, name
     assert elapsed < 45, f"hostile hosts held the run for {elapsed:.0f}s"
+
+
+PAGES = ("dialogs", "popup", "away", "gb18030", "nocharset", "links", "frames", "scroll")
+
+
+def test_awkward_pages_are_read_within_budget(tmp_path: Path) -> None:
+    """Dialogs, pop-ups, a page that navigates away, GB18030 and undeclared GBK, 20,000 links, frames."""
+    with HostileServer() as server:
+        sites = "".join(f"  - {{name: {path}, unit: 测试单位, url: '{server.base_url}{path}'}}\n" for path in PAGES)
+        suite = parse_suite(
+            "suite: 异常页面测试\nas_of: 2020-11-06\n"
+            "settings: {concurrency: 2, site_timeout_seconds: 60}\n"
+            f"sites:\n{sites}"
+        )
+        started = time.monotonic()
+        result = run_in_thread(suite, RunOptions(tmp_path / "out"))
+        elapsed = time.monotonic() - started
+    for site in result.sites:
+        assert all(record.status is CheckStatus.DONE for record in site.checks), (site.name, site.checks)
+        indicators = {finding.indicator for finding in site.findings}
+        assert "home.not_updated" not in indicators, site.name  # the dated list was read, whatever the charset
+        assert "footer.identifier_missing" not in indicators, site.name
+    assert elapsed < 60, f"awkward pages held the run for {elapsed:.0f}s"
