@@ -13,12 +13,12 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from checker.browser import BrowserNotFound
 from checker.engine import RunOptions, run_suite
 from checker.journal import ResumeError
+from checker.progress import RichProgress, terminal_text
 from checker.reports.html import write_report
 from checker.results import RunResult, Verdict, read_results
 from checker.scenario import ScenarioError, Suite, load_suite, parse_suite
@@ -40,19 +40,20 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 
 
 def _fail(message: str, code: int) -> None:
-    console.print(f"[red]错误：[/red]{escape(message)}")
+    console.print(f"[red]错误：[/red]{terminal_text(message)}")
     sys.exit(code)
 
 
 def _summarise(result: RunResult, out_dir: Path, report: Path) -> int:
     rate = pass_rate(result.sites)
-    table = Table(title=f"{escape(result.suite)}（监测时间点 {result.as_of}）", title_justify="left")
+    table = Table(title=f"{terminal_text(result.suite)}（监测时间点 {result.as_of}）", title_justify="left")
     for header in ("结论", "得分", "网站", "问题", "单项否决"):
         table.add_column(header, justify="right" if header in ("得分", "问题") else "left", overflow="fold")
     for site in result.sites:
         verdict = "[green]合格[/green]" if site.verdict is Verdict.PASS else "[red]不合格[/red]"
         score = "—" if site.score is None else f"{site.score:g}"
-        table.add_row(verdict, score, escape(site.name), str(len(site.findings)), escape("；".join(site.veto_reasons)))
+        vetoes = terminal_text("；".join(site.veto_reasons))
+        table.add_row(verdict, score, terminal_text(site.name), str(len(site.findings)), vetoes)
     console.print(table)
     console.print(f"合格 {rate.describe()}")
     console.print(f"结果：{out_dir / 'results.json'}")
@@ -64,7 +65,6 @@ def _summarise(result: RunResult, out_dir: Path, report: Path) -> int:
 def _execute(
     suite: Suite, out_dir: Path, as_of: date | None, browser_path: str | None, headed: bool, resume: bool = False
 ) -> int:
-    from checker.progress import RichProgress
 
     try:
         with RichProgress(len(suite.sites), console) as progress:
@@ -117,7 +117,7 @@ def validate(scenario: Path) -> None:
         suite = load_suite(scenario)
     except ScenarioError as error:
         _fail(str(error), EXIT_BAD_INPUT)
-    console.print(f"[green]场景文件有效[/green]：{escape(suite.suite)}，站点 {len(suite.sites)} 个")
+    console.print(f"[green]场景文件有效[/green]：{terminal_text(suite.suite)}，站点 {len(suite.sites)} 个")
 
 
 @cli.command()
@@ -161,7 +161,7 @@ def demo(serve: bool, port: int, out_dir: Path, browser_path: str | None, headed
         if serve:
             console.print(f"示例网站已启动：{server.base_url}（按 Ctrl-C 停止）")
             for site in suite.sites:
-                console.print(f"  {escape(site.name)}：{site.url}")
+                console.print(f"  {terminal_text(site.name)}：{site.url}")
             _wait_forever()
             return
         _execute(suite, out_dir, None, browser_path, headed)
@@ -196,5 +196,5 @@ def main() -> None:
         raise
     except Exception as error:
         console.print_exception(show_locals=False)
-        console.print(f"[red]内部错误：[/red]{escape(type(error).__name__)}: {escape(str(error))}")
+        console.print(f"[red]内部错误：[/red]{terminal_text(type(error).__name__)}: {terminal_text(str(error))}")
         sys.exit(EXIT_INTERNAL)

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from checker.results import SiteResult, Verdict
 from checker.scenario import Site
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: str) -> str:
+    """A site-derived string made safe for the terminal: rich markup escaped, control characters shown
+    as ``\\x1b``-style text so no escape sequence from a page can recolour or retitle the terminal."""
+    return escape(_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text))
 
 
 class RichProgress:
@@ -32,13 +42,13 @@ class RichProgress:
 
     def site_started(self, index: int, site: Site) -> None:
         """Add a line for the site."""
-        self._names[index] = escape(site.name)
+        self._names[index] = terminal_text(site.name)
         self._tasks[index] = self._progress.add_task(f"{self._names[index]}：开始", total=None)
 
     def step(self, index: int, text: str) -> None:
         """Show the site's current step."""
         if index in self._tasks:
-            self._progress.update(self._tasks[index], description=f"{self._names[index]}：{escape(text)}")
+            self._progress.update(self._tasks[index], description=f"{self._names[index]}：{terminal_text(text)}")
 
     def site_finished(self, index: int, result: SiteResult) -> None:
         """Replace the site's line with its verdict."""
@@ -52,4 +62,4 @@ class RichProgress:
 
     def warn(self, text: str) -> None:
         """Print a warning above the progress lines."""
-        self._progress.console.print(f"[yellow]警告：{escape(text)}[/yellow]")
+        self._progress.console.print(f"[yellow]警告：{terminal_text(text)}[/yellow]")
