@@ -27,9 +27,9 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def suite_text(*urls: str, extra: str = "") -> str:
-    sites = "".join(f"  - {{name: 站点{i}, unit: 单位{i}, url: '{url}'}}\n" for i, url in enumerate(urls))
-    return f"suite: 测试\nas_of: 2020-11-06\n{extra}sites:\n{sites}"
+def suite_text(*urls: str, kind: str = "portal") -> str:
+    sites = "".join(f"  - {{name: 站点{i}, unit: 单位{i}, kind: {kind}, url: '{url}'}}\n" for i, url in enumerate(urls))
+    return f"suite: 测试\nas_of: 2020-11-06\nsites:\n{sites}"
 
 
 def test_validate_good_file() -> None:
@@ -78,14 +78,17 @@ def test_named_browser_that_does_not_exist_exits_3(tmp_path: Path) -> None:
 
 @pytest.mark.browser
 def test_run_exit_codes_and_outputs(tmp_path: Path, demo_server: DemoServer, unused_port: int) -> None:
-    portal = demo_server.base_url
-    passing = govcheck("run", str(write(tmp_path, suite_text(portal))), "--out", str(tmp_path / "pass"))
+    channel = demo_server.base_url + "bm/wjw/"  # the demo channel seeded to pass (ground truth)
+    passing_suite = write(tmp_path, suite_text(channel, kind="channel"))
+    passing = govcheck("run", str(passing_suite), "--out", str(tmp_path / "pass"))
     assert passing.returncode == 0, passing.stderr
     assert (tmp_path / "pass" / "report.html").exists()
     assert str(tmp_path / "pass" / "report.html") in passing.stdout
 
     dead = f"http://127.0.0.1:{unused_port}/"
-    failing = govcheck("run", str(write(tmp_path, suite_text(portal, dead))), "--out", str(tmp_path / "fail"))
+    failing = govcheck(
+        "run", str(write(tmp_path, suite_text(channel, dead, kind="channel"))), "--out", str(tmp_path / "fail")
+    )
     assert failing.returncode == 2, failing.stderr
     data = json.loads((tmp_path / "fail" / "results.json").read_text(encoding="utf-8"))
     verdicts = [site["verdict"] for site in data["sites"]]
