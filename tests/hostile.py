@@ -33,7 +33,18 @@ def _huge_page(megabytes: int) -> bytes:
     return _page("<ul class='list'>" + row * count + "</ul>").encode()
 
 
+HOSTILE_TEXT = '&lt;script&gt;window.pwned=1&lt;/script&gt;"&gt;&lt;img src=x onerror=window.pwned=2&gt;../../\x1b[31m'
+
+
+def _hostile_site() -> bytes:
+    nav = f"<div class='nav'><a href='/'>首页</a><a href='/xss-list/'>{HOSTILE_TEXT}要闻动态</a></div>"
+    rows = f"<li><a href='/a/1.html'>{HOSTILE_TEXT}</a><span>2019-01-01</span></li>" * 3
+    return _page(nav + f"<ul class='list'>{rows}</ul>").encode()
+
+
 CONTENT: dict[str, bytes] = {
+    "/xss": _hostile_site(),
+    "/xss-list/": _hostile_site(),
     "/dialogs": _page("<script>alert('欢迎');confirm('确定？');prompt('请输入')</script>" + _news(5)).encode(),
     "/popup": _page("<script>window.open('/popup-target');window.open('/popup-target')</script>" + _news(5)).encode(),
     "/away": _page("<script>setTimeout(() => location.href = '/dialogs', 300)</script>" + _news(5)).encode(),
