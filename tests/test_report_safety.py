@@ -27,7 +27,6 @@ def test_hostile_titles_do_not_run_in_the_report(page: Page, tmp_path: Path) -> 
     html = report.read_text(encoding="utf-8")
     assert "<script" not in html.lower()
     assert "<img src=x" not in html
-    assert "\x1b" not in html or "&#" in html
 
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
