@@ -94,13 +94,13 @@ class _Handler(BaseHTTPRequestHandler):
 class HostileServer:
     """An HTTP server whose paths misbehave (/loop, /hang, /reset), optionally over self-signed TLS."""
 
-    def __init__(self, certificate_dir: Path | None = None) -> None:
+    def __init__(self, certificate_dir: Path | None = None, chain: tuple[str, str] | None = None) -> None:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._server.daemon_threads = True
         self.scheme = "http"
-        if certificate_dir is not None:
+        if certificate_dir is not None or chain is not None:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(*self_signed_certificate(certificate_dir))
+            context.load_cert_chain(*(chain or self_signed_certificate(certificate_dir)))  # type: ignore[arg-type]
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
             self.scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
