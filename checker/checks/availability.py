@@ -11,7 +11,8 @@ from checker.context import SiteContext, SiteUnreachable
 from checker.observe import FAILURE_MESSAGE_SELECTORS, tag_first
 from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet
-from checker.visit import open_page
+from checker.tls import TlsProblem, probe_tls
+from checker.visit import now, open_page
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,33 @@ def judge_availability(
     )
 
 
+def judge_tls(problem: TlsProblem, rules: RuleSet, *, url: str, evidence: list[Evidence]) -> Finding | None:
+    """A certificate error: an ordinary browser stops at a full-page warning, so a citizen cannot open the site."""
+    if not rules.enabled("availability.unreachable"):
+        return None
+    detail = (
+        f"{problem.reason}。普通浏览器打开首页时显示安全警告页，无法直接访问；"
+        "检查时已忽略证书错误继续读取页面内容，其他问题照常判定。"
+    )
+    return make_finding("availability.unreachable", Severity.VETO, detail, url=url, target=url, seen_at=now(),
+                        evidence=evidence, title="首页证书错误，无法正常访问")
+
+
+async def _warning_evidence(context: SiteContext) -> list[Evidence]:
+    """What a citizen sees: the page opened in a fresh context that does not ignore certificate errors."""
+    browser = context.browser_context.browser
+    if browser is None:
+        return []
+    strict = await browser.new_context(locale="zh-CN", viewport=context.page.viewport_size)
+    try:
+        page = await strict.new_page()
+        await open_page(page, context.site.url, context.rules.availability.timeout_seconds)
+        anchor = await tag_first(page, FAILURE_MESSAGE_SELECTORS)
+        return await context.evidence(page).capture(anchor)
+    finally:
+        await strict.close()
+
+
 class AvailabilityCheck:
     """Opens the home page like a citizen, retrying after a failure; gates every later family."""
 
@@ -92,6 +120,11 @@ class AvailabilityCheck:
                 evidence = await context.evidence().capture(anchor)
         context.add([judge_availability(probes, context.rules, url=context.site.url, evidence=evidence)])
         note = f"探测{len(probes)}次，失败{sum(1 for probe in probes if not probe.ok)}次"
+        problem = await probe_tls(context.site.url, rules.timeout_seconds)
+        if problem:
+            context.add([judge_tls(problem, context.rules, url=context.site.url,
+                                   evidence=await _warning_evidence(context))])
+            note += f"；{problem.reason}，已忽略证书错误继续检查"
         if not probes[-1].ok:
             raise SiteUnreachable(note)
         context.home = await context.snapshot("首页")
