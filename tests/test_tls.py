@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from checker.tls import describe_verification, probe_tls
 from tests.certs import make_certificates
 from tests.hostile import HostileServer
+
+
+def probe(url: str, timeout: float, cafile: str | None = None):
+    """Run the probe on its own thread: pytest-playwright's sync API keeps an event loop on this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, probe_tls(url, timeout, cafile=cafile)).result()
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +30,15 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_probe_names_the_certificate_problem(certificates: dict, stem: str, kind: str | None) -> None:
     files = certificates[stem]
     with HostileServer(chain=(files.cert, files.key)) as server:
-        problem = asyncio.run(probe_tls(server.base_url, 5, cafile=certificates["ca"].cert))
+        problem = probe(server.base_url, 5, cafile=certificates["ca"].cert)
     assert (problem.kind if problem else None) == kind
     if problem:
         assert problem.reason.startswith("TLS 证书")
 
 
 def test_plain_http_and_closed_ports_are_not_tls_problems(unused_port: int) -> None:
-    assert asyncio.run(probe_tls("http://127.0.0.1:1/", 2)) is None
-    assert asyncio.run(probe_tls(f"https://127.0.0.1:{unused_port}/", 2)) is None
+    assert probe("http://127.0.0.1:1/", 2) is None
+    assert probe(f"https://127.0.0.1:{unused_port}/", 2) is None
 
 
 def test_describe_verification_wording() -> None:
