@@ -1,0 +1,162 @@
+"""pytest plugin (entry point ``pytest11``): scenario YAML files given on the command line become test items.
+
+``pytest scenarios/demo.yaml`` runs the suite once with the real engine and yields one item per
+site × check family (failing on that family's veto or deduction findings, skipped when the family could not
+look) plus one ``结论`` item per site that fails when the site is 不合格. Only files named on the command
+line are collected, so the project's other YAML files never become tests. pytest-playwright's options are
+honoured where they apply: ``--browser`` (Chromium only), ``--headed``, ``--output`` (run folder),
+``--screenshot`` (copy evidence next to failing items; ``on`` for every item), ``--base-url`` (rebase the
+suite). JUnit XML comes from pytest's own ``--junitxml``; evidence paths are item properties there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from checker.pytest_items import SiteItem, item_outcome
+from checker.results import RunResult
+from checker.scenario import Suite
+
+DEMO_SUITE = Path(__file__).parent / "demo" / "suite.yaml"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """govcheck's own options (pytest-playwright supplies --browser, --headed, --output, --screenshot)."""
+    group = parser.getgroup("govcheck", "govcheck 场景文件")
+    group.addoption("--govcheck-as-of", default=None, help="监测时间点 YYYY-MM-DD（覆盖场景文件）")
+    group.addoption("--govcheck-rebase", default=None, metavar="OLD=NEW",
+                    help="把场景中以 OLD 开头的网址改为 NEW（例如在另一端口运行的示例网站）")
+
+
+def _is_suite(path: Path) -> bool:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return True  # let collection report the broken file with its line
+    return isinstance(data, dict) and "sites" in data and "suite" in data
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """Collect a .yaml/.yml scenario only when it was named on the command line."""
+    if file_path.suffix in (".yaml", ".yml") and parent.session.isinitpath(file_path) and _is_suite(file_path):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _option(config: pytest.Config, name: str, default: Any = None) -> Any:
+    try:
+        return config.getoption(name)
+    except ValueError:  # pytest-playwright not installed
+        return default
+
+
+class ScenarioFile(pytest.File):
+    """A scenario file: collects the items and runs the suite once, on the first item that needs it."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """One item per site × family, then the site's verdict."""
+        from checker.checks.registry import FAMILIES
+        from checker.scenario import ScenarioError, load_suite
+
+        try:
+            self.suite = load_suite(self.path)
+        except ScenarioError as error:
+            raise self.CollectError(str(error)) from None
+        self._result: RunResult | BaseException | None = None
+        for index, site in enumerate(self.suite.sites):
+            for family in FAMILIES:
+                yield SiteItem.from_parent(self, name=f"{site.name}::{family.name}", index=index, family=family)
+            yield SiteItem.from_parent(self, name=f"{site.name}::结论", index=index, family=None)
+
+    def out_dir(self) -> Path:
+        """Where the run's results, report and evidence go: ``--output``/govcheck-<file>."""
+        return Path(_option(self.config, "output", "test-results")) / f"govcheck-{self.path.stem}"
+
+    def run(self) -> RunResult:
+        """The suite's result, running it the first time (in its own thread and event loop)."""
+        if self._result is None:
+            try:
+                self._result = self._run()
+            except BaseException as error:  # every item of the file reports the same failure
+                self._result = error
+        if isinstance(self._result, BaseException):
+            raise self._result
+        return self._result
+
+    def _run(self) -> RunResult:
+        from checker.engine import RunOptions, run_suite_in_thread
+        from checker.reports.html import write_report
+
+        browsers = _option(self.config, "browser", []) or []
+        if any(name != "chromium" for name in browsers):
+            raise pytest.UsageError("govcheck 只使用 Chromium（--browser chromium）")
+        suite = self._rebased_suite()
+        as_of = _option(self.config, "govcheck_as_of")
+        options = RunOptions(self.out_dir(), as_of=None if as_of is None else _day(as_of),
+                             browser_path=os.environ.get("GOVCHECK_CHROMIUM"),
+                             headed=bool(_option(self.config, "headed", False)))
+        result = run_suite_in_thread(suite, options)
+        write_report(result, options.out_dir)
+        return result
+
+    def _rebased_suite(self) -> Suite:
+        from checker.cli import DEMO_BASE
+
+        suite = self.suite
+        rebase = _option(self.config, "govcheck_rebase")
+        base_url = _option(self.config, "base_url")
+        if rebase:
+            old, _, new = rebase.partition("=")
+            return suite.rebase(old, new)
+        if self.path.resolve() != DEMO_SUITE.resolve():
+            return suite
+        if base_url:
+            return suite.rebase(DEMO_BASE, base_url.rstrip("/") + "/")
+        from checker.demo.server import DemoServer
+
+        server = DemoServer(port=0)
+        server.start()
+        self.config.add_cleanup(server.stop)
+        return suite.rebase(DEMO_BASE, server.base_url)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(f"--govcheck-as-of 日期无效：{text!r}，应为 YYYY-MM-DD") from None
+
+
+def copy_evidence(item: SiteItem, paths: list[str]) -> None:
+    """Copy an item's evidence into ``--output``/<item> the way pytest-playwright keeps screenshots."""
+    parent = item.parent
+    assert isinstance(parent, ScenarioFile)
+    slug = "".join(ch if ch.isalnum() else "-" for ch in item.nodeid).strip("-")[:120]
+    target = Path(_option(item.config, "output", "test-results")) / slug
+    target.mkdir(parents=True, exist_ok=True)
+    for relative in paths:
+        source = parent.out_dir() / relative
+        if source.is_file():
+            shutil.copy2(source, target / source.name)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Attach evidence (as JUnit properties and copies under --output) according to --screenshot."""
+    report = (yield).get_result()
+    if not isinstance(item, SiteItem) or call.when != "call":
+        return
+    mode = _option(item.config, "screenshot", "off")
+    if item.evidence and (mode == "on" or (mode == "only-on-failure" and report.failed)):
+        copy_evidence(item, item.evidence)
+
+
+__all__ = ["ScenarioFile", "item_outcome", "pytest_addoption", "pytest_collect_file"]
