@@ -1,0 +1,78 @@
+"""A citizen journey as a recorded sequence of steps, each with the screenshot of the moment it ended.
+
+A failed journey keeps every step's screenshot as the finding's evidence trail; a passed one keeps the
+last step's, so a notice can show the form did work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from checker.evidence import EvidenceStore
+from checker.results import Evidence
+from checker.visit import PageEvidence, now
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    """One step: what it did, whether it went as expected, what the page was, and its screenshots."""
+
+    label: str
+    ok: bool
+    url: str
+    note: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass
+class Journey:
+    """The steps taken so far on one page; :meth:`step` photographs the page as the step left it."""
+
+    page: Page
+    store: EvidenceStore
+    site_index: int
+    max_height: int
+    steps: list[JourneyStep] = field(default_factory=list)
+
+    async def step(self, label: str, anchor: str = "", *, ok: bool = True, note: str = "") -> JourneyStep:
+        """Record a step with the page boxed around ``anchor`` (the element the step is about)."""
+        if anchor:
+            evidence = PageEvidence(self.page, self.store, self.site_index, self.max_height)
+            shots = await evidence.capture(anchor)
+        else:
+            shots = await self._viewport()
+        done = JourneyStep(label, ok, self.page.url, note, tuple(shots))
+        self.steps.append(done)
+        return done
+
+    async def _viewport(self) -> list[Evidence]:
+        """What a person sees on arriving: the window, not the whole (possibly endless) page."""
+        try:
+            png = await self.page.screenshot(animations="disabled", timeout=20_000)
+        except PlaywrightError:
+            return []
+        return [self.store.save(png, site_index=self.site_index, role="page", url=self.page.url, captured_at=now())]
+
+    @property
+    def failed(self) -> bool:
+        """Whether some step did not go as expected."""
+        return any(not step.ok for step in self.steps)
+
+    def trail(self) -> list[Evidence]:
+        """Every step's screenshots when the journey failed, else the last step's."""
+        steps = self.steps if self.failed else self.steps[-1:]
+        shots = {shot.path: shot for step in steps for shot in step.evidence}
+        return list(shots.values())
+
+    def describe(self) -> str:
+        """The steps in words: 1.打开首页 → 2.进入“我要留言”（未通过：…）."""
+        parts = []
+        for number, step in enumerate(self.steps, 1):
+            text = f"{number}.{step.label}"
+            if step.note:
+                text += f"（{'' if step.ok else '未通过：'}{step.note}）"
+            parts.append(text)
+        return " → ".join(parts)
