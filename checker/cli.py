@@ -16,8 +16,12 @@ from rich.console import Console
 from rich.table import Table
 
 from checker.browser import BrowserNotFound
+from checker.diff import compare, render_json, render_text, write_diff
+from checker.documents import load_settings, write_documents
 from checker.engine import RunOptions, run_suite
 from checker.journal import ResumeError
+from checker.manifest import ManifestError
+from checker.manifest import verify as verify_manifest
 from checker.progress import RichProgress, terminal_text
 from checker.reports.html import write_report
 from checker.results import RunResult, Verdict, read_results
@@ -63,12 +67,14 @@ def _summarise(result: RunResult, out_dir: Path, report: Path) -> int:
 
 
 def _execute(
-    suite: Suite, out_dir: Path, as_of: date | None, browser_path: str | None, headed: bool, resume: bool = False
+    suite: Suite, out_dir: Path, as_of: date | None, browser_path: str | None, headed: bool, resume: bool = False,
+    allow_submit: bool = False,
 ) -> int:
 
     try:
         with RichProgress(len(suite.sites), console) as progress:
-            options = RunOptions(out_dir, as_of, browser_path, headed, progress, resume=resume)
+            options = RunOptions(out_dir, as_of, browser_path, headed, progress, resume=resume,
+                                 allow_submit=allow_submit)
             result = run_suite(suite, options)
     except (BrowserNotFound, ResumeError) as error:
         _fail(str(error), EXIT_BAD_INPUT)
@@ -94,9 +100,11 @@ def cli() -> None:
 @click.option("--headed", is_flag=True, help="显示浏览器窗口")
 @click.option("--resume", "resume_dir", type=click.Path(path_type=Path, file_okay=False),
               help="续跑：完成该目录中被中断的运行（已完成的站点不再检查）")
+@click.option("--allow-submit", is_flag=True,
+              help="允许互动检查真实提交留言表单（默认只在场景标为测试目标 form_test_target 时提交）")
 def run(
     scenario: Path, out_dir: Path | None, as_of: date | None, browser_path: str | None, headed: bool,
-    resume_dir: Path | None,
+    resume_dir: Path | None, allow_submit: bool,
 ) -> None:
     """按场景文件检查全部站点，写出 results.json 与 report.html。"""
     try:
@@ -106,7 +114,8 @@ def run(
     if resume_dir and out_dir and out_dir != resume_dir:
         _fail("--resume 与 --out 指向不同目录", EXIT_BAD_INPUT)
     target = resume_dir or out_dir or _default_out()
-    sys.exit(_execute(suite, target, as_of, browser_path, headed, resume=resume_dir is not None))
+    sys.exit(_execute(suite, target, as_of, browser_path, headed, resume=resume_dir is not None,
+                      allow_submit=allow_submit))
 
 
 @cli.command()
@@ -120,15 +129,70 @@ def validate(scenario: Path) -> None:
     console.print(f"[green]场景文件有效[/green]：{terminal_text(suite.suite)}，站点 {len(suite.sites)} 个")
 
 
-@cli.command()
-@click.argument("out_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-def report(out_dir: Path) -> None:
-    """根据已有的 results.json 重新生成 report.html。"""
+def _read_run(out_dir: Path) -> RunResult:
     try:
-        result = read_results(out_dir)
+        return read_results(out_dir)
     except (OSError, ValueError) as error:
         _fail(f"无法读取 {out_dir / 'results.json'}：{error}", EXIT_BAD_INPUT)
+        raise
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--notices", is_flag=True, help="按单位生成整改通知（notices/整改通知-单位.docx 与 .html）")
+@click.option("--bulletin", is_flag=True, help="生成全部站点的通报（通报.docx）")
+@click.option("--previous", "previous_dir", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="上次检查的输出目录：通报写明与上次相比的变化")
+@click.option("--deadline", help="整改期限的表述（默认：自收到本通知之日起15个工作日内）")
+@click.option("--issuer", help="落款单位")
+@click.option("--issued-on", callback=_parse_day, help="落款日期 YYYY-MM-DD（默认为运行结束当天）")
+@click.option("--requirements", "requirements_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="替换通报“三、下一步工作要求”的文本文件（每行一段）")
+def report(out_dir: Path, notices: bool, bulletin: bool, previous_dir: Path | None, deadline: str | None,
+           issuer: str | None, issued_on: date | None, requirements_file: Path | None) -> None:
+    """根据已有的 results.json 重新生成 report.html，并可生成整改通知与通报。"""
+    result = _read_run(out_dir)
     click.echo(str(write_report(result, out_dir)))
+    if notices or bulletin:
+        settings = load_settings(deadline, issuer, issued_on, requirements_file)
+        previous = _read_run(previous_dir) if previous_dir else None
+        for path in write_documents(result, out_dir, settings, notices=notices, bulletin=bulletin,
+                                    previous=previous):
+            click.echo(str(path))
+
+
+@cli.command("diff")
+@click.argument("old_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("new_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出到标准输出")
+def diff_command(old_dir: Path, new_dir: Path, as_json: bool) -> None:
+    """对比两次检查：新增、已整改、仍存在的问题（按站点、指标和检查对象匹配）。
+
+    结果写入 NEW_DIR/diff.json，并在 NEW_DIR/report.html 中增加“整改复查”一节。
+    """
+    comparison = compare(_read_run(old_dir), _read_run(new_dir))
+    write_diff(comparison, new_dir)
+    write_report(_read_run(new_dir), new_dir)
+    click.echo(render_json(comparison) if as_json else render_text(comparison))
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def verify(out_dir: Path) -> None:
+    """按 manifest.json 核验证据文件：有文件被改动或缺失时退出码为 2。"""
+    try:
+        outcome = verify_manifest(out_dir)
+    except ManifestError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+        raise
+    for path in outcome.changed:
+        console.print(f"[red]已改动[/red]：{terminal_text(path)}")
+    for path in outcome.missing:
+        console.print(f"[red]缺失[/red]：{terminal_text(path)}")
+    if not outcome.intact:
+        console.print(f"核验 {outcome.checked} 个文件：改动 {len(outcome.changed)} 个，缺失 {len(outcome.missing)} 个")
+        sys.exit(EXIT_FAILED_SITES)
+    console.print(f"[green]核验通过[/green]：{outcome.checked} 个文件与运行时记录一致")
 
 
 def demo_suite() -> Suite:

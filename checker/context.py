@@ -16,10 +16,12 @@ from typing import Protocol
 from playwright.async_api import BrowserContext, Page
 
 from checker.checks.footer_marks import FooterPage, footer_missing
-from checker.discover import ColumnCandidate
+from checker.discover import ColumnCandidate, DatedItem
 from checker.evidence import EvidenceStore
+from checker.fetch import PageFetcher
+from checker.lexicon import TypoEntry
 from checker.observe import PageSnapshot, take_snapshot
-from checker.results import CheckRecord, CheckStatus, ColumnRecord, Finding
+from checker.results import CheckRecord, CheckStatus, ColumnRecord, Evidence, Finding
 from checker.rules import RuleSet
 from checker.scenario import Settings, Site, Window
 from checker.visit import PageEvidence, Visit, now, open_page
@@ -47,10 +49,16 @@ class SiteOutcome:
     checks: list[CheckRecord] = field(default_factory=list)
     columns: list[ColumnRecord] = field(default_factory=list)
     qr_payloads: list[str] = field(default_factory=list)
+    journey_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
 
     def record(self, check: str, status: CheckStatus, note: str = "") -> None:
-        """Note what a check did, so the report never implies what was not looked at."""
-        self.checks.append(CheckRecord(check=check, status=status, note=note))
+        """Note what a check did, so the report never implies what was not looked at.
+
+        A journey that passed leaves its last screenshot in ``journey_evidence`` under the check's name;
+        it goes with the record, to show the journey did work.
+        """
+        evidence = self.journey_evidence.pop(check, [])
+        self.checks.append(CheckRecord(check=check, status=status, note=note, evidence=evidence))
 
 
 @dataclass
@@ -71,7 +79,12 @@ class SiteContext:
     home: PageSnapshot | None = None
     columns: list[ColumnCandidate] = field(default_factory=list)
     footer_pages: list[FooterPage] = field(default_factory=list)
+    column_items: dict[str, tuple[DatedItem, ...]] = field(default_factory=dict)
+    fetcher: PageFetcher | None = None
+    typos: tuple[TypoEntry, ...] = ()
     _footer_evidenced: set[str] = field(default_factory=set)
+    allow_submit: bool = False
+    qr_captions: dict[str, str] = field(default_factory=dict)
 
     @property
     def scope(self) -> str:

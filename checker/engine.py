@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +24,9 @@ from checker.checks.registry import FAMILIES
 from checker.context import CheckFamily, SiteContext, SiteOutcome
 from checker.evidence import EvidenceStore
 from checker.journal import Journal, RunHeader, suite_digest
+from checker.manifest import write_manifest
 from checker.results import CheckStatus, RunResult, SiteResult, write_results
+from checker.rulecite import with_rules
 from checker.rules import RuleSet
 from checker.scenario import Settings, Site, Suite
 from checker.scoring import score_findings
@@ -74,6 +77,7 @@ class RunOptions:
     progress: Progress = field(default_factory=SilentProgress)
     families: Sequence[CheckFamily] = FAMILIES
     resume: bool = False
+    allow_submit: bool = False
 
 
 def effective_as_of(suite: Suite, override: date | None) -> date:
@@ -82,10 +86,12 @@ def effective_as_of(suite: Suite, override: date | None) -> date:
 
 
 def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet) -> SiteResult:
-    score = score_findings(outcome.findings, rules)
+    findings = [f for f in outcome.findings if rules.enabled(f.indicator)]  # the scheme's indicators only
+    score = score_findings(findings, rules)
     return SiteResult(
-        name=site.name, unit=site.unit, kind=site.kind.value, url=site.url, verdict=score.verdict,
-        score=score.score, veto_reasons=score.veto_reasons, findings=outcome.findings, checks=outcome.checks,
+        name=site.name, unit=site.unit, kind=site.kind.value, url=site.url, code=site.code, verdict=score.verdict,
+        score=score.score, veto_reasons=score.veto_reasons, findings=with_rules(findings, rules),
+        checks=outcome.checks,
         columns=outcome.columns, qr_payloads=outcome.qr_payloads,
     )
 
@@ -101,14 +107,16 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
         timezone_id="Asia/Shanghai",
         user_agent=await _user_agent(browser),
         service_workers="block",
+        ignore_https_errors=True,  # certificate problems are judged by checker.tls; the page is still read
     )
     context.set_default_timeout(settings.page_timeout_seconds * 1000)
     context.on("page", lambda page: page.on("dialog", _dismiss))
     page = await context.new_page()
     site_context = SiteContext(
         context, page, site, index, suite.rules, settings, as_of, suite.window, store,
-        lambda text: progress.step(index, text),
+        lambda text: progress.step(index, text), allow_submit=options.allow_submit,
     )
+    site_context.typos = tuple(suite.typos)
     try:
         await asyncio.wait_for(run_families(site_context, options.families), timeout=settings.site_timeout_seconds)
     except TimeoutError:
@@ -183,9 +191,29 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
         rule_set=suite.rules.name, started_at=started, finished_at=now(), sites=list(sites),
     )
     write_results(result, options.out_dir)
+    write_manifest(result, options.out_dir)
     return result
 
 
 def run_suite(suite: Suite, options: RunOptions) -> RunResult:
     """Synchronous wrapper of :func:`run_suite_async` for the CLI and tests."""
     return asyncio.run(run_suite_async(suite, options))
+
+
+def run_suite_in_thread(suite: Suite, options: RunOptions) -> RunResult:
+    """Run a suite on a thread of its own (its own event loop): for callers that already run one, such as
+    pytest with pytest-playwright's synchronous API. Exceptions are re-raised on the calling thread."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = run_suite(suite, options)
+        except BaseException as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="govcheck-run")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]  # type: ignore[return-value]

@@ -57,6 +57,7 @@ class Finding(BaseModel):
     target: str = ""
     seen_at: datetime | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    rule: str = Field(default="", description="the rule broken, with its threshold and weight (rulecite)")
 
     @field_validator("indicator")
     @classmethod
@@ -81,6 +82,7 @@ class CheckRecord(BaseModel):
     check: str
     status: CheckStatus
     note: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
 
 
 class ColumnRecord(BaseModel):
@@ -103,6 +105,7 @@ class SiteResult(BaseModel):
     unit: str
     kind: str
     url: str
+    code: str | None = Field(default=None, description="网站标识码 from the scenario, when known")
     verdict: Verdict
     score: float | None
     veto_reasons: list[str] = Field(default_factory=list)

@@ -138,6 +138,48 @@ class FreshnessRules(BaseModel):
         return {**_default_column_ages(), **value}
 
 
+class InteractionRules(BaseModel):
+    """留言答复、征集调查、在线访谈与政务新媒体的时限（年龄写作 14d、3m、1y）。"""
+
+    model_config = ConfigDict(extra="forbid")
+    reply_working_days: int = Field(default=5, ge=1)
+    unanswered_max_age: str = "3m"
+    message_lookback: str = "1y"
+    survey_lookback: str = "1y"
+    interview_max_age: str = "3m"
+    newmedia_max_age: str = "7d"
+    newmedia_veto_age: str = "14d"
+
+    @field_validator(
+        "unanswered_max_age", "message_lookback", "survey_lookback", "interview_max_age", "newmedia_max_age",
+        "newmedia_veto_age",
+    )
+    @classmethod
+    def _check_age(cls, value: str) -> str:
+        parse_age(value)
+        return value
+
+
+class PublishingRules(BaseModel):
+    """文号、失效标注、文件与解读关联、解读形式的判定参数。"""
+
+    model_config = ConfigDict(extra="forbid")
+    normative_column_words: list[str] = Field(
+        default_factory=lambda: ["政策文件", "规范性文件", "政府文件", "政策法规", "文件"]
+    )
+    interpretation_column_words: list[str] = Field(
+        default_factory=lambda: ["解读", "图解", "问答", "一图读懂"]
+    )
+    title_similarity: float = Field(default=0.6, gt=0, le=1)
+    rich_format_lookback: str = "3m"
+
+    @field_validator("rich_format_lookback")
+    @classmethod
+    def _check_lookback(cls, value: str) -> str:
+        parse_age(value)
+        return value
+
+
 class RuleSet(BaseModel):
     """Every threshold and point value the judges and the scorer read."""
 
@@ -146,6 +188,8 @@ class RuleSet(BaseModel):
     pass_score: float = Field(default=60, ge=0, le=100)
     availability: AvailabilityRules = Field(default_factory=AvailabilityRules)
     freshness: FreshnessRules = Field(default_factory=FreshnessRules)
+    publishing: PublishingRules = Field(default_factory=PublishingRules)
+    interaction: InteractionRules = Field(default_factory=InteractionRules)
     deductions: dict[str, Deduction] = Field(default_factory=_default_deductions)
     disabled: list[str] = Field(default_factory=list)
 

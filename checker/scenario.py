@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from checker.lexicon import TypoEntry
 from checker.rules import ColumnClass, RuleSet
+from checker.schemes import apply_scheme
 
 
 class ScenarioError(Exception):
@@ -85,6 +87,7 @@ class SiteHints(_Strict):
     ignore_columns: list[str] = Field(default_factory=list)
     footer_selector: str | None = None
     newmedia: list[NewMediaAccount] = Field(default_factory=list)
+    form_test_target: bool = Field(default=False, description="留言表单是测试目标：互动检查可真实提交")
 
 
 class Site(_Strict):
@@ -124,6 +127,9 @@ class Settings(_Strict):
     viewport_width: int = Field(default=1366, ge=320)
     viewport_height: int = Field(default=900, ge=320)
     max_screenshot_height: int = Field(default=8000, ge=600)
+    max_detail_pages_per_column: int = Field(default=40, ge=1, description="每个文件/解读栏目最多读取的详情页数")
+    max_list_pages: int = Field(default=10, ge=1, description="每个栏目最多翻阅的列表页数")
+    fetch_per_host: int = Field(default=4, ge=1, le=32, description="同一主机同时抓取的页面数上限")
 
 
 class Suite(_Strict):
@@ -134,6 +140,7 @@ class Suite(_Strict):
     window: Window | None = None
     rules: RuleSet = Field(default_factory=RuleSet)
     settings: Settings = Field(default_factory=Settings)
+    typos: list[TypoEntry] = Field(default_factory=list, description="补充的错别字词表")
     sites: list[Site] = Field(min_length=1)
 
     def rebase(self, old_base: str, new_base: str) -> Suite:
@@ -226,6 +233,7 @@ def parse_suite(text: str, source: str = "<scenario>") -> Suite:
     data, lines = _parse_yaml(text, source)
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}:1: 场景文件的顶层应为键值映射（suite、sites 等）")
+    data = apply_scheme(data, lines, source)
     try:
         return Suite.model_validate(data)
     except ValidationError as error:

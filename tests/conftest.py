@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from checker.cli import DEMO_BASE, demo_suite
 from checker.demo.server import DemoServer
-from checker.engine import RunOptions, run_suite
+from checker.engine import RunOptions, run_suite_in_thread
 from checker.results import RunResult
 from checker.scenario import Suite
 
@@ -39,22 +38,8 @@ class DemoRun:
     out_dir: Path
 
 
-def run_in_thread(suite: Suite, options: RunOptions) -> RunResult:
-    """Run a suite on its own thread (its own event loop), clear of pytest-playwright's sync loop."""
-    outcome: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            outcome["result"] = run_suite(suite, options)
-        except BaseException as error:
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["result"]  # type: ignore[return-value]
+run_in_thread = run_suite_in_thread
+"""Tests' name for the library's threaded run."""
 
 
 @pytest.fixture(scope="session")

@@ -110,6 +110,7 @@ class ColumnsCheck:
         )
         judgement = judge_column(observation, context.rules, context.as_of)
         latest = judgement.latest
+        context.column_items[column.url] = tuple(items)
         context.outcome.columns.append(ColumnRecord(
             name=column.name, url=context.page.url, column_class=column.column_class.value, source=column.source,
             items=len(items), latest=latest.date if latest else None,

@@ -152,6 +152,7 @@ class FooterQrCheck:
         codes = await observe_qr(context.page, home, evidence, context.rules.availability.timeout_seconds)
         for code in codes:
             context.outcome.qr_payloads += [p for p in code.payloads if p not in context.outcome.qr_payloads]
+            context.qr_captions.update({p: code.label for p in code.payloads if p not in context.qr_captions})
         footer_evidence = await evidence.capture(home.footer.anchor) if not codes and home.footer else []
         context.add(judge_qr(codes, context.site.hints.newmedia, url=context.page.url,
                              footer_evidence=footer_evidence, seen_at=now()))

@@ -9,14 +9,31 @@ from __future__ import annotations
 from checker.checks.availability import AvailabilityCheck
 from checker.checks.columns import ColumnsCheck, HomeFreshnessCheck
 from checker.checks.footer_marks import FooterCheck
+from checker.checks.guide import GuideCheck
+from checker.checks.message_form import MessageFormCheck
+from checker.checks.newmedia_accounts import NewMediaAccountsCheck
 from checker.checks.newmedia_qr import FooterQrCheck
+from checker.checks.participation import InterviewCheck, SurveyCheck
+from checker.checks.publishing import PublishingCheck
+from checker.checks.replies import RepliesCheck
+from checker.checks.search import SearchCheck
+from checker.checks.typo import TypoCheck
 from checker.context import CheckFamily
 
 FAMILIES: tuple[CheckFamily, ...] = (
     AvailabilityCheck(),
     HomeFreshnessCheck(),
     FooterQrCheck(),
+    SearchCheck(),
     ColumnsCheck(),
+    MessageFormCheck(),
+    RepliesCheck(),
+    SurveyCheck(),
+    InterviewCheck(),
+    NewMediaAccountsCheck(),
+    PublishingCheck(),
+    GuideCheck(),
+    TypoCheck(),
     FooterCheck(),
 )
 

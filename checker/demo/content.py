@@ -99,6 +99,7 @@ class Account:
     owner: str
     intro: str
     posts: list[tuple[str, date]]
+    interaction: bool = True
 
 
 @dataclass

@@ -195,10 +195,11 @@ def _account_page(site: Site, account: Account) -> str:
     posts = "".join(
         f'<li><span class="t">{esc(t)}</span><span class="date">{fmt_date(d)}</span></li>' for t, d in account.posts
     )
+    button = f'<a class="btn" href="{account.path}ly.html">留言</a>' if account.interaction else ""
     inner = f"""<div class="account"><div class="account-hd"><img src="/static/logo.png" alt="{esc(account.name)}">
 <div><h1>{esc(account.name)}</h1><p>{esc(account.platform)}　运营主体：{esc(account.owner)}</p>
 <p>{esc(account.intro)}</p></div>
-<a class="btn" href="{account.path}ly.html">留言</a></div>
+{button}</div>
 <h3>最新发布</h3><ul class="list posts">{posts}</ul></div>"""
     crumbs = [("首页", "/"), ("政务新媒体", "/xmt/"), (f"{account.name}{account.platform}", None)]
     return document(site, f"{account.name}{account.platform}", breadcrumb(crumbs) + inner)

@@ -75,7 +75,7 @@ def header(site: Site) -> str:
 <div class="header"><div class="w">
 <div class="logo"><img src="/static/logo.png" alt="" class="logo-mark">
 <div class="logo-text"><h1>{esc(site.banner)}</h1><p>{esc(site.banner_en)}</p></div></div>
-<form class="search" action="/search" method="get">
+<form class="search" action="{esc(site.search)}" method="get">
 <input type="text" name="q" placeholder="请输入关键词" aria-label="站内搜索"><button type="submit">搜索</button>
 </form>
 </div></div>"""

@@ -121,6 +121,7 @@ class Site:
     home: dict[str, Any]
     columns: dict[str, Column] = field(default_factory=dict)
     sections: dict[str, Section] = field(default_factory=dict)
+    search: str = "/search"
 
     def articles(self) -> list[Article]:
         """All articles of the site, newest first."""

@@ -15,7 +15,10 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from checker.catalogue import CATALOGUE
+from checker.diff import RunDiff, read_diff
+from checker.reports.diff_html import render_diff_section
 from checker.results import CheckStatus, Evidence, Finding, RunResult, Severity, SiteResult, Verdict
+from checker.rulecite import rule_of
 from checker.rules import COLUMN_CLASS_NAMES, ColumnClass
 from checker.scenario import SITE_KIND_NAMES, SiteKind
 from checker.scoring import PassRate, pass_rate
@@ -106,9 +109,14 @@ summary{cursor:pointer;font-weight:600} details.warn>summary{color:var(--amber)}
 """
 
 
-def render_report(result: RunResult) -> str:
-    """The whole report as one HTML document (pure: the same results always give the same text)."""
+def render_report(result: RunResult, diff: RunDiff | None = None) -> str:
+    """The whole report as one HTML document (pure: the same results always give the same text).
+
+    ``diff`` (from ``govcheck diff``) adds a section comparing this run with an earlier one.
+    """
     body = [_masthead(result), _summary(result), _indicator_summary(result.sites), _site_table(result.sites)]
+    if diff is not None:
+        body.append(render_diff_section(diff))
     body.append('<section id="details"><h2>四、各网站检查详情</h2>')
     body.extend(_site_section(site, number) for number, site in enumerate(result.sites, 1))
     body.append("</section>")
@@ -120,7 +128,7 @@ def write_report(result: RunResult, out_dir: Path) -> Path:
     """Write ``report.html`` into ``out_dir`` (beside the evidence folder it links to) and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / REPORT_NAME
-    path.write_text(render_report(result), encoding="utf-8")
+    path.write_text(render_report(result, read_diff(out_dir)), encoding="utf-8")
     return path
 
 
@@ -389,6 +397,7 @@ def _finding(finding: Finding, label_each: bool) -> str:
         ("检查对象", _e(finding.target) or "—"),
         ("页面地址", _link(finding.url)),
         ("发现时间", _when(finding.seen_at)),
+        ("依据", _e(rule_of(finding))),
     ]
     return (
         f'<li class="finding"><p class="finding-title">{_e(finding.title)}{label}</p>'
