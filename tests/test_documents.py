@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from docx import Document
 from docx.document import Document as DocumentType
 from docx.oxml.ns import qn
 from PIL import Image
@@ -84,6 +85,18 @@ def test_write_documents_paths(tmp_path: Path) -> None:
     assert names == sorted(["整改通知-示例市教育局.docx", "整改通知-示例市卫生健康委员会.docx",
                             "整改通知-示例市教育局.html", "整改通知-示例市卫生健康委员会.html", "通报.docx"])
     assert all(p.is_file() and p.stat().st_size > 0 for p in paths)
+
+
+def test_documents_hold_hostile_site_text(tmp_path: Path) -> None:
+    """Control characters and markup from a site's pages must neither break the .docx nor vanish."""
+    result = sample_run(tmp_path)
+    hostile = "<script>alert(1)</script>\x1b[31m红字\x00\x07"
+    site = result.sites[0]
+    site.findings[0] = site.findings[0].model_copy(update={"detail": hostile, "target": hostile})
+    paths = write_documents(result, tmp_path, SETTINGS, notices=True, bulletin=True)
+    notice = next(p for p in paths if p.suffix == ".docx" and site.unit in p.name)
+    texts = "".join(cell.text for table in Document(str(notice)).tables for row in table.rows for cell in row.cells)
+    assert "<script>alert(1)</script>\\x1b[31m红字\\x00\\x07" in texts
 
 
 def _many_sites(count: int, failing: int) -> RunResult:

@@ -6,6 +6,7 @@ python-docx does not set; every style and run here sets it so no text falls back
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
@@ -68,10 +69,18 @@ def text_width(document: DocumentType) -> int:
     return int(section.page_width - section.left_margin - section.right_margin)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text a .docx can hold: characters XML forbids (a page's NUL, escape sequences) shown as ``\\x1b``."""
+    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def add_run(paragraph, text: str, *, bold: bool = False, size: float | None = None,
             font: str = BODY_FONT, color: RGBColor | None = None) -> Run:
-    """Append a run with its East Asian font set."""
-    run = paragraph.add_run(text)
+    """Append a run with its East Asian font set; site text that XML cannot hold is shown escaped."""
+    run = paragraph.add_run(xml_text(text))
     run.bold = bold
     if size:
         run.font.size = Pt(size)
