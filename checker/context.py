@@ -21,6 +21,7 @@ from checker.evidence import EvidenceStore
 from checker.fetch import PageFetcher
 from checker.lexicon import TypoEntry
 from checker.observe import PageSnapshot, take_snapshot
+from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.results import CheckRecord, CheckStatus, ColumnRecord, Evidence, Finding
 from checker.rules import RuleSet
 from checker.scenario import Settings, Site, Window
@@ -85,6 +86,7 @@ class SiteContext:
     _footer_evidenced: set[str] = field(default_factory=set)
     allow_submit: bool = False
     qr_captions: dict[str, str] = field(default_factory=dict)
+    politeness: Politeness = field(default_factory=Politeness)
 
     @property
     def scope(self) -> str:
@@ -106,7 +108,13 @@ class SiteContext:
         return snapshot
 
     async def visit(self, url: str, label: str) -> tuple[Visit, PageSnapshot | None]:
-        """Open a URL in the site's page within the page budget and snapshot it when it opened."""
+        """Open a URL in the site's page within the page budget and snapshot it when it opened.
+
+        The run's politeness settings apply: robots.txt (when the suite honours it) and per-host pacing.
+        """
+        if not await self.politeness.allowed(url, self.browser_context.request):
+            return Visit(url, url, None, ROBOTS_REFUSAL, 0.0, now()), None
+        await self.politeness.wait_turn(url)
         visit = await open_page(self.page, url, self.settings.page_timeout_seconds)
         if not visit.ok:
             return visit, None

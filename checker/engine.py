@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +26,8 @@ from checker.context import CheckFamily, SiteContext, SiteOutcome
 from checker.evidence import EvidenceStore
 from checker.journal import Journal, RunHeader, suite_digest
 from checker.manifest import write_manifest
-from checker.results import CheckStatus, RunResult, SiteResult, write_results
+from checker.politeness import Politeness
+from checker.results import CheckStatus, RunResult, SiteResult, UncheckedSite, write_results
 from checker.rulecite import with_rules
 from checker.rules import RuleSet
 from checker.scenario import Settings, Site, Suite
@@ -97,7 +99,7 @@ def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet) -> SiteResult
 
 
 async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, store: EvidenceStore,
-                   options: RunOptions) -> SiteResult:
+                   options: RunOptions, politeness: Politeness, budget_seconds: float) -> SiteResult:
     progress = options.progress
     site = suite.sites[index]
     settings: Settings = suite.settings
@@ -114,19 +116,25 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
     page = await context.new_page()
     site_context = SiteContext(
         context, page, site, index, suite.rules, settings, as_of, suite.window, store,
-        lambda text: progress.step(index, text), allow_submit=options.allow_submit,
+        lambda text: progress.step(index, text), allow_submit=options.allow_submit, politeness=politeness,
     )
     site_context.typos = tuple(suite.typos)
     try:
-        await asyncio.wait_for(run_families(site_context, options.families), timeout=settings.site_timeout_seconds)
+        await asyncio.wait_for(run_families(site_context, options.families), timeout=budget_seconds)
     except TimeoutError:
+        which = "站点" if budget_seconds >= settings.site_timeout_seconds else "运行"
         site_context.outcome.record("site", CheckStatus.ERROR,
-                                    f"超出站点时间预算（{settings.site_timeout_seconds:g}秒），其后的检查未完成")
+                                    f"超出{which}时间预算（{budget_seconds:.0f}秒），其后的检查未完成")
     except Exception as error:
         site_context.outcome.record("site", CheckStatus.ERROR, f"检查中断：{type(error).__name__}: {error}"[:300])
     finally:
         await context.close()
     return _site_result(site, site_context.outcome, suite.rules)
+
+
+def _unchecked(site: Site, run_budget: float) -> UncheckedSite:
+    reason = f"超出整次运行的时间预算（{run_budget:g}秒），未开始检查；可用 --resume 续跑"
+    return UncheckedSite(name=site.name, unit=site.unit, kind=site.kind.value, url=site.url, reason=reason)
 
 
 async def _dismiss(dialog: Dialog) -> None:
@@ -164,19 +172,30 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
         started, finished = now(), {}
         journal.start(RunHeader(digest, as_of, started))
     limit = asyncio.Semaphore(suite.settings.concurrency)
+    politeness = Politeness(suite.settings.min_request_interval_seconds, suite.settings.respect_robots)
+    run_budget = suite.settings.run_timeout_seconds
+    deadline = time.monotonic() + run_budget if run_budget else None
+    unchecked: list[UncheckedSite] = []
     async with async_playwright() as playwright:
         browser = await launch_browser(playwright, options.browser_path, options.headed)
         try:
             await _check_fonts(browser, options.progress)
 
-            async def one(index: int) -> SiteResult:
+            async def one(index: int) -> SiteResult | None:
                 if index in finished:
                     options.progress.site_started(index, suite.sites[index])
                     options.progress.site_finished(index, finished[index])
                     return finished[index]
                 async with limit:
+                    budget = suite.settings.site_timeout_seconds
+                    if deadline is not None:
+                        budget = min(budget, deadline - time.monotonic())
+                    if budget <= 0:
+                        unchecked.append(_unchecked(suite.sites[index], run_budget or 0))
+                        options.progress.warn(f"{suite.sites[index].name}：超出运行时间预算，未检查")
+                        return None
                     options.progress.site_started(index, suite.sites[index])
-                    result = await _inspect(browser, suite, index, as_of, store, options)
+                    result = await _inspect(browser, suite, index, as_of, store, options, politeness, budget)
                 journal.append(index, result)
                 options.progress.site_finished(index, result)
                 return result
@@ -188,7 +207,8 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
         tool_version=__version__, suite=suite.suite, as_of=as_of,
         window_start=suite.window.start if suite.window else None,
         window_end=suite.window.end if suite.window else None,
-        rule_set=suite.rules.name, started_at=started, finished_at=now(), sites=list(sites),
+        rule_set=suite.rules.name, started_at=started, finished_at=now(),
+        sites=[site for site in sites if site is not None], unchecked=unchecked,
     )
     write_results(result, options.out_dir)
     write_manifest(result, options.out_dir)

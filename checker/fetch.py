@@ -16,6 +16,7 @@ from playwright.async_api import APIRequestContext
 from playwright.async_api import Error as PlaywrightError
 
 from checker.htmlpage import ParsedPage, decode_html, parse_html
+from checker.politeness import ROBOTS_REFUSAL, Politeness
 
 MAX_BYTES = 5_000_000
 
@@ -61,8 +62,10 @@ async def fetch_one(request: APIRequestContext, url: str, timeout_seconds: float
 class PageFetcher:
     """Fetches pages concurrently with at most ``per_host`` requests in flight per host, caching results."""
 
-    def __init__(self, request: APIRequestContext, per_host: int, timeout_seconds: float) -> None:
+    def __init__(self, request: APIRequestContext, per_host: int, timeout_seconds: float,
+                 politeness: Politeness | None = None) -> None:
         self._request = request
+        self._politeness = politeness or Politeness()
         self._per_host = per_host
         self._timeout = timeout_seconds
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -79,7 +82,11 @@ class PageFetcher:
         limit = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
         async with limit:
             if url not in self._cache:
-                self._cache[url] = await fetch_one(self._request, url, self._timeout)
+                if not await self._politeness.allowed(url, self._request):
+                    self._cache[url] = Fetched(url, None, ROBOTS_REFUSAL, None)
+                else:
+                    await self._politeness.wait_turn(url)
+                    self._cache[url] = await fetch_one(self._request, url, self._timeout)
         return self._cache[url]
 
     async def fetch(self, urls: Iterable[str]) -> dict[str, Fetched]:

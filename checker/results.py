@@ -115,6 +115,17 @@ class SiteResult(BaseModel):
     qr_payloads: list[str] = Field(default_factory=list)
 
 
+class UncheckedSite(BaseModel):
+    """A site of the suite the run did not check (its time budget ran out first), and why."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    unit: str
+    kind: str
+    url: str
+    reason: str
+
+
 class RunResult(BaseModel):
     """A whole suite run: what results.json holds."""
 
@@ -130,6 +141,7 @@ class RunResult(BaseModel):
     started_at: datetime
     finished_at: datetime
     sites: list[SiteResult]
+    unchecked: list[UncheckedSite] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

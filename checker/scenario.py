@@ -130,6 +130,9 @@ class Settings(_Strict):
     max_detail_pages_per_column: int = Field(default=40, ge=1, description="每个文件/解读栏目最多读取的详情页数")
     max_list_pages: int = Field(default=10, ge=1, description="每个栏目最多翻阅的列表页数")
     fetch_per_host: int = Field(default=4, ge=1, le=32, description="同一主机同时抓取的页面数上限")
+    min_request_interval_seconds: float = Field(default=0, ge=0, le=60, description="同一主机两次页面请求的最小间隔")
+    respect_robots: bool = Field(default=False, description="遵守站点 robots.txt（默认不遵守：抽查按公众视角访问）")
+    run_timeout_seconds: float | None = Field(default=None, gt=0, description="整次运行的时间预算")
 
 
 class Suite(_Strict):

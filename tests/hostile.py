@@ -73,6 +73,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/reset"):
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
             self.connection.close()
+        elif self.path == "/robots.txt":
+            self._send(b"User-agent: *\nDisallow: /ywdt/\nDisallow: /blocked\n", "text/plain")
         elif self.path.startswith("/huge"):
             self._send(_huge_page(50), "text/html; charset=utf-8")
         elif self.path in CONTENT:

@@ -9,6 +9,7 @@ from datetime import datetime
 from checker.checks.findings import make_finding
 from checker.context import SiteContext, SiteUnreachable
 from checker.observe import FAILURE_MESSAGE_SELECTORS, tag_first
+from checker.politeness import ROBOTS_REFUSAL
 from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet
 from checker.tls import TlsProblem, probe_tls
@@ -107,9 +108,12 @@ class AvailabilityCheck:
     async def run(self, context: SiteContext) -> str:
         """Probe the home page; leave its snapshot on the context, or raise SiteUnreachable."""
         rules = context.rules.availability
+        if not await context.politeness.allowed(context.site.url, context.browser_context.request):
+            raise SiteUnreachable(f"{ROBOTS_REFUSAL}首页，按场景设置未检查", f"{ROBOTS_REFUSAL}首页，未进行此项检查")
         probes: list[Probe] = []
         evidence: list[Evidence] = []
         for _ in range(1 + rules.attempts_after_failure):
+            await context.politeness.wait_turn(context.site.url)
             visit = await open_page(context.page, context.site.url, rules.timeout_seconds)
             reason = "" if visit.ok else describe_probe_error(visit.error, visit.status, rules.timeout_seconds)
             probes.append(Probe(visit.ok, visit.seconds, reason, visit.status, visit.at))

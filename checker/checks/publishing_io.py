@@ -76,7 +76,7 @@ def fetcher(context: SiteContext) -> PageFetcher:
     """The site run's page fetcher (created on first use, shared by the families)."""
     if context.fetcher is None:
         context.fetcher = PageFetcher(context.browser_context.request, context.settings.fetch_per_host,
-                                      context.settings.page_timeout_seconds)
+                                      context.settings.page_timeout_seconds, context.politeness)
     return context.fetcher
 
 

@@ -284,8 +284,18 @@ def _summary(result: RunResult) -> str:
         f'<section id="summary"><h2>一、总体情况</h2><p class="lead">{sentence}</p>'
         '<table><thead><tr><th>类别</th><th class="num">检查数</th><th class="num">合格</th>'
         '<th class="num">不合格</th><th class="num">合格率</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody><tfoot>{_summary_row('合计', total, 'td')}</tfoot></table></section>"
+        f"<tbody>{''.join(rows)}</tbody><tfoot>{_summary_row('合计', total, 'td')}</tfoot></table>"
+        f"{_unchecked(result)}</section>"
     )
+
+
+def _unchecked(result: RunResult) -> str:
+    """Sites of the suite the run did not check, with the reason (not counted in the pass rate)."""
+    if not result.unchecked:
+        return ""
+    items = "".join(f"<li>{_e(site.name)}（{_e(site.url)}）：{_e(site.reason)}</li>" for site in result.unchecked)
+    return f'<p class="lead">另有 {len(result.unchecked)} 个网站未检查，不计入合格率：</p><ul>{items}</ul>'
+
 
 
 def _summary_row(label: str, rate: PassRate, cell: str = "th") -> str:

@@ -1,0 +1,74 @@
+"""Politeness: per-host pacing, robots.txt when the suite asks, and a time budget for the whole run."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from checker.engine import RunOptions
+from checker.politeness import Politeness
+from checker.reports.html import render_report
+from checker.results import CheckStatus
+from checker.scenario import parse_suite
+from tests.conftest import run_in_thread
+from tests.hostile import HostileServer
+
+
+def in_thread(coroutine):
+    """Run a coroutine on its own thread: pytest-playwright keeps an event loop on the main one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def test_requests_to_one_host_keep_the_interval_and_other_hosts_do_not_wait() -> None:
+    async def pace() -> tuple[float, float]:
+        politeness = Politeness(min_interval_seconds=0.3)
+        started = time.monotonic()
+        for _ in range(3):
+            await politeness.wait_turn("http://a.test/x")
+        same_host = time.monotonic() - started
+        started = time.monotonic()
+        await politeness.wait_turn("http://b.test/")
+        await politeness.wait_turn("http://c.test/")
+        return same_host, time.monotonic() - started
+
+    same_host, other_hosts = in_thread(pace())
+    assert same_host >= 0.6
+    assert other_hosts < 0.2
+
+
+def suite_text(server: HostileServer, *paths: str, settings: str) -> str:
+    sites = "".join(f"  - {{name: 站点{path}, unit: 测试单位, url: '{server.base_url}{path}'}}\n" for path in paths)
+    return f"suite: 礼貌测试\nas_of: 2020-11-06\nsettings: {settings}\nsites:\n{sites}"
+
+
+@pytest.mark.browser
+def test_robots_txt_is_honoured_when_the_suite_asks(tmp_path: Path) -> None:
+    with HostileServer() as server:
+        text = suite_text(server, "dialogs", "blocked/", settings="{respect_robots: true}")
+        result = run_in_thread(parse_suite(text), RunOptions(tmp_path))
+    reachable, blocked = result.sites
+    columns = {record.check: record for record in reachable.checks}["columns"]
+    assert "robots.txt 不允许访问" in columns.note  # /ywdt/ is disallowed: not read, and said so
+    assert not blocked.findings
+    assert all(record.status is CheckStatus.SKIPPED for record in blocked.checks[1:])
+    assert "robots.txt" in blocked.checks[0].note
+
+
+@pytest.mark.browser
+def test_sites_past_the_run_budget_are_listed_unchecked(tmp_path: Path) -> None:
+    with HostileServer() as server:
+        text = suite_text(server, "hang", "dialogs", "popup",
+                          settings="{concurrency: 1, run_timeout_seconds: 2, page_timeout_seconds: 30}")
+        started = time.monotonic()
+        result = run_in_thread(parse_suite(text), RunOptions(tmp_path))
+        elapsed = time.monotonic() - started
+    assert [site.name for site in result.sites] == ["站点hang"]
+    assert {site.name for site in result.unchecked} == {"站点dialogs", "站点popup"}
+    assert "超出运行时间预算" in result.sites[0].checks[-1].note
+    assert "另有 2 个网站未检查" in render_report(result)
+    assert elapsed < 20
