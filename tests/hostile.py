@@ -42,6 +42,22 @@ def _hostile_site() -> bytes:
     return _page(nav + f"<ul class='list'>{rows}</ul>").encode()
 
 
+def _chain_page(path: str) -> bytes:
+    """An endless chain: every 政策文件 list page links a 下一页 that exists, forever."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if last.startswith("doc"):
+        body = f"<h1>关于第{last}批工作的通知</h1><p>文号：示府〔2020〕1号</p><p>发布日期：2020-10-01</p>"
+        return _page(body).encode()
+    number = int(last) if last.isdigit() else 0
+    nav = "<div class='nav'><a href='/chain/'>首页</a><a href='/chain/1'>政策文件</a></div>"
+    rows = "".join(
+        f"<li><a href='/chain/doc{number}-{i}.html'>关于第{number}批工作的通知{i}</a><span>2020-10-0{1 + i}</span></li>"
+        for i in range(5)
+    )
+    pager = f"<div class='page'><a href='/chain/{number + 1}'>下一页</a></div>"
+    return _page(nav + f"<ul class='list'>{rows}</ul>" + pager).encode()
+
+
 CONTENT: dict[str, bytes] = {
     "/xss": _hostile_site(),
     "/xss-list/": _hostile_site(),
@@ -75,6 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()
         elif self.path == "/robots.txt":
             self._send(b"User-agent: *\nDisallow: /ywdt/\nDisallow: /blocked\n", "text/plain")
+        elif self.path.startswith("/chain/"):
+            self._send(_chain_page(self.path), "text/html; charset=utf-8")
         elif self.path.startswith("/huge"):
             self._send(_huge_page(50), "text/html; charset=utf-8")
         elif self.path in CONTENT:

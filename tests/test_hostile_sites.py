@@ -84,3 +84,23 @@ def test_awkward_pages_are_read_within_budget(tmp_path: Path) -> None:
         assert "home.not_updated" not in indicators, site.name  # the dated list was read, whatever the charset
         assert "footer.identifier_missing" not in indicators, site.name
     assert elapsed < 60, f"awkward pages held the run for {elapsed:.0f}s"
+
+
+def test_an_endless_chain_of_list_pages_and_a_50_mb_page_stay_within_budget(tmp_path: Path) -> None:
+    with HostileServer() as server:
+        suite = parse_suite(
+            "suite: 无尽分页与超大页面\nas_of: 2020-11-06\n"
+            "rules: {availability: {timeout_seconds: 8, attempts_after_failure: 0}}\n"
+            "settings: {site_timeout_seconds: 90, max_list_pages: 5}\n"
+            f"sites:\n  - {{name: 无尽分页, unit: 测试单位, url: '{server.base_url}chain/'}}\n"
+            f"  - {{name: 超大页面, unit: 测试单位, url: '{server.base_url}huge'}}\n"
+        )
+        started = time.monotonic()
+        result = run_in_thread(suite, RunOptions(tmp_path / "out"))
+        elapsed = time.monotonic() - started
+    chain, huge = result.sites
+    assert all(record.status is not CheckStatus.ERROR for record in chain.checks), chain.checks
+    publishing = {record.check: record.note for record in chain.checks}["publishing"]
+    assert "列表5页，已达列表页数上限，其后未读" in publishing, publishing  # followed, stopped at the setting
+    assert huge.findings or any(record.status is CheckStatus.SKIPPED for record in huge.checks)
+    assert elapsed < 150, f"the run took {elapsed:.0f}s"

@@ -72,6 +72,8 @@ class PublishingCheck:
         fetched = await fetcher(context).fetch(item.href for item in chosen)
         failed = [f"{url}（{page.reason()}）" for url, page in fetched.items() if not page.ok]
         pages = f"列表{listing.pages_read}页" + (f"/共{listing.pages_total}页" if listing.pages_total else "")
+        if listing.truncated:
+            pages += "，已达列表页数上限，其后未读"
         note = f"{column.name}：读取详情页{len(fetched) - len(failed)}件/共{listing.items_total}件（{pages}）"
         if failed:
             note += f"，无法读取{len(failed)}件：" + "、".join(failed[:5])

@@ -70,6 +70,7 @@ class ColumnList:
     pages_total: int
     items_total: int
     anchor: str
+    truncated: bool = False
 
 
 def fetcher(context: SiteContext) -> PageFetcher:
@@ -108,7 +109,11 @@ async def read_list(context: SiteContext, column: ColumnCandidate) -> ColumnList
         url = normalise_url(pager["next"]) if pager["next"] and in_scope(pager["next"], context.scope) else ""
     if pages_read == 0:
         return None
-    return ColumnList(column, column.url, tuple(items), pages_read, pages_total, max(items_total, len(items)), anchor)
+    truncated = bool(url)  # a next page remained when the page limit stopped the reading
+    if truncated and pages_total <= pages_read:
+        pages_total = 0  # the pager did not say how many pages there are
+    return ColumnList(column, column.url, tuple(items), pages_read, pages_total, max(items_total, len(items)), anchor,
+                      truncated)
 
 
 def sample_items(items: Sequence[DatedItem], since: date | None, cap: int) -> list[DatedItem]:
