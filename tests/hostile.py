@@ -58,7 +58,19 @@ def _chain_page(path: str) -> bytes:
     return _page(nav + f"<ul class='list'>{rows}</ul>" + pager).encode()
 
 
+DARK_LINKS = (
+    "<div style='display:none'><a href='http://casino.example.com/'>博彩</a></div>"
+    "<a href='http://loan.example.net/' style='position:absolute;left:-9999px'>网贷</a>"
+    "<a href='http://pills.example.org/' style='font-size:0'>药品</a>"
+    "<p style='background:#fff'><a href='http://game.example.com/' style='color:#fefefe'>游戏</a></p>"
+    "<a href='http://partner.example.com/'>合作网站</a>"  # visible: not a hidden link
+    "<a href='/internal/' style='display:none'>内部隐藏</a>"  # hidden but internal: layout, not 暗链
+    "<a href='http://www.other.gov.cn/' style='display:none'>兄弟政府网站</a>"  # a government domain
+)
+
+
 CONTENT: dict[str, bytes] = {
+    "/darklinks": _page(_news(5) + DARK_LINKS).encode(),
     "/xss": _hostile_site(),
     "/xss-list/": _hostile_site(),
     "/dialogs": _page("<script>alert('欢迎');confirm('确定？');prompt('请输入')</script>" + _news(5)).encode(),

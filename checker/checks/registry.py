@@ -10,6 +10,7 @@ from checker.checks.availability import AvailabilityCheck
 from checker.checks.columns import ColumnsCheck, HomeFreshnessCheck
 from checker.checks.footer_marks import FooterCheck
 from checker.checks.guide import GuideCheck
+from checker.checks.hidden_links import HiddenLinksCheck
 from checker.checks.message_form import MessageFormCheck
 from checker.checks.newmedia_accounts import NewMediaAccountsCheck
 from checker.checks.newmedia_qr import FooterQrCheck
@@ -24,6 +25,7 @@ FAMILIES: tuple[CheckFamily, ...] = (
     AvailabilityCheck(),
     HomeFreshnessCheck(),
     FooterQrCheck(),
+    HiddenLinksCheck(),
     SearchCheck(),
     ColumnsCheck(),
     MessageFormCheck(),

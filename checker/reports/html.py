@@ -42,6 +42,9 @@ CHECK_NAMES = {
     "footer": "网站标识", "links": "链接可用性", "newmedia": "政务新媒体", "newmedia_qr": "政务新媒体二维码",
     "interaction": "互动交流", "survey": "征集调查", "interview": "在线访谈", "policy": "政策文件与解读",
     "guide": "政府信息公开指南", "search": "站内搜索", "typo": "错别字与表述",
+    "message_form": "留言表单", "replies": "留言答复", "surveys": "征集调查", "interviews": "在线访谈",
+    "newmedia_accounts": "政务新媒体账号", "publishing": "政策文件与解读", "hidden_links": "暗链排查",
+    "site": "站点运行",
 }
 
 STYLE = """
@@ -450,7 +453,7 @@ def _coverage(site: SiteResult) -> str:
     rows = "".join(
         f"<tr><td>{_e(CHECK_NAMES.get(c.check, c.check))}</td>"
         f"<td class='st-{_e(c.status)}'>{STATUS_NAMES.get(c.status, _e(c.status))}</td>"
-        f"<td>{_e(c.note) or '—'}</td></tr>"
+        f"<td>{_e(c.note) or '—'}{_evidence(c.evidence) if c.evidence else ''}</td></tr>"
         for c in site.checks
     )
     return (
