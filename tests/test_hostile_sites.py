@@ -104,3 +104,11 @@ def test_an_endless_chain_of_list_pages_and_a_50_mb_page_stay_within_budget(tmp_
     assert "列表5页，已达列表页数上限，其后未读" in publishing, publishing  # followed, stopped at the setting
     assert huge.findings or any(record.status is CheckStatus.SKIPPED for record in huge.checks)
     assert elapsed < 150, f"the run took {elapsed:.0f}s"
+
+
+def test_plain_http_is_recorded() -> None:
+    from checker.checks.availability import transport_note
+
+    assert transport_note("http://a.gov.cn/", "http://a.gov.cn/") == "；首页通过 HTTP 明文传输，未使用 HTTPS"
+    assert transport_note("https://a.gov.cn/", "http://a.gov.cn/") == "；HTTPS 地址被重定向到 HTTP 明文页面"
+    assert transport_note("https://a.gov.cn/", "https://a.gov.cn/index.html") == ""

@@ -98,6 +98,15 @@ async def _warning_evidence(context: SiteContext) -> list[Evidence]:
         await strict.close()
 
 
+def transport_note(requested: str, landed: str) -> str:
+    """A coverage remark when the home page travels in plain HTTP (the catalogue has no id to score it)."""
+    if requested.startswith("https://") and landed.startswith("http://"):
+        return "；HTTPS 地址被重定向到 HTTP 明文页面"
+    if landed.startswith("http://"):
+        return "；首页通过 HTTP 明文传输，未使用 HTTPS"
+    return ""
+
+
 class AvailabilityCheck:
     """Opens the home page like a citizen, retrying after a failure; gates every later family."""
 
@@ -131,5 +140,6 @@ class AvailabilityCheck:
             note += f"；{problem.reason}，已忽略证书错误继续检查"
         if not probes[-1].ok:
             raise SiteUnreachable(note)
+        note += transport_note(context.site.url, context.page.url)
         context.home = await context.snapshot("首页")
         return note
