@@ -10,6 +10,7 @@ import calendar
 import re
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -180,6 +181,22 @@ class PublishingRules(BaseModel):
         return value
 
 
+class HiddenLinkRules(BaseModel):
+    """暗链: the catalogue has no id for it, so by default they are recorded (with evidence) on the check;
+    a suite that names an indicator id and a severity here gets them as findings under that rule."""
+
+    model_config = ConfigDict(extra="forbid")
+    indicator: str | None = None
+    severity: Literal["advisory", "deduction", "veto"] = "advisory"
+
+    @field_validator("indicator")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        if value is not None and value not in CATALOGUE:
+            raise ValueError(f"未知指标编号: {value}")
+        return value
+
+
 class RuleSet(BaseModel):
     """Every threshold and point value the judges and the scorer read."""
 
@@ -190,6 +207,7 @@ class RuleSet(BaseModel):
     freshness: FreshnessRules = Field(default_factory=FreshnessRules)
     publishing: PublishingRules = Field(default_factory=PublishingRules)
     interaction: InteractionRules = Field(default_factory=InteractionRules)
+    hidden_links: HiddenLinkRules = Field(default_factory=HiddenLinkRules)
     deductions: dict[str, Deduction] = Field(default_factory=_default_deductions)
     disabled: list[str] = Field(default_factory=list)
 

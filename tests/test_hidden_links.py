@@ -48,3 +48,25 @@ def test_dark_links_on_a_page_are_recorded_with_evidence(tmp_path: Path) -> None
     for decoy in ("合作网站", "内部隐藏", "兄弟政府网站"):
         assert decoy not in record.note
     assert record.evidence and all((tmp_path / e.path).exists() for e in record.evidence)
+
+
+@pytest.mark.browser
+def test_a_suite_can_name_the_rule_dark_links_are_reported_under(tmp_path: Path) -> None:
+    with HostileServer() as server:
+        site = f"  - {{name: 测试站, unit: 测试单位, url: '{server.base_url}darklinks'}}\n"
+        rules = "rules: {hidden_links: {indicator: content.typo, severity: veto}}\n"
+        suite = parse_suite(f"suite: 暗链测试\nas_of: 2020-11-06\n{rules}sites:\n{site}")
+        result = run_in_thread(suite, RunOptions(tmp_path))
+    dark = [f for f in result.sites[0].findings if f.title == "疑似暗链"]
+    assert sorted(f.target for f in dark) == sorted(
+        ["http://casino.example.com/", "http://loan.example.net/", "http://pills.example.org/", "http://game.example.com/"]
+    )
+    assert {f.severity.value for f in dark} == {"veto"}
+    assert all({e.role for e in f.evidence} == {"page", "element"} for f in dark)
+
+
+def test_an_unknown_rule_id_is_rejected() -> None:
+    from checker.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="未知指标编号"):
+        parse_suite("suite: x\nrules: {hidden_links: {indicator: dark.links}}\nsites:\n  - {name: a, unit: b, url: 'http://x/'}\n")

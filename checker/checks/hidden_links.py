@@ -1,8 +1,8 @@
 """暗链: links hidden from visitors that lead off the government's domains, as planted on hacked sites.
 
-INDICATORS.md has no indicator id for 暗链 yet, so what this family finds is recorded in the check's
-coverage with evidence (visible in the report) rather than scored; once the catalogue names an id, the
-judge's output becomes findings unchanged.
+INDICATORS.md has no indicator id for 暗链, so by default what this family finds is recorded on the
+check with evidence (visible in the report's coverage) rather than scored; a suite that names a rule
+(``rules.hidden_links: {indicator: …, severity: …}``) gets them as findings under it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import urlsplit
 
+from checker.checks.findings import make_finding
 from checker.context import SiteContext, SkipCheck
+from checker.results import Severity
+from checker.visit import now
 
 _SCRIPT = resources.files("checker").joinpath("hidden_links.js").read_text(encoding="utf-8")
 GOVERNMENT_SUFFIXES = (".gov.cn", ".org.cn", ".edu.cn")
@@ -51,6 +54,12 @@ def describe(links: Sequence[HiddenLink]) -> str:
     return f"首页发现疑似暗链{len(links)}个（隐藏且指向政府域名以外）：{shown}"
 
 
+def finding_detail(link: HiddenLink) -> str:
+    """What a finding says about one hidden link: where it goes, how it hides, and its markup."""
+    return (f"首页有访问者看不见的链接“{link.text or '（无文字）'}”指向政府域名以外的 {link.href}"
+            f"（隐藏方式：{link.reason}）。源代码：{link.html}")
+
+
 class HiddenLinksCheck:
     """Looks for 暗链 on the home page and records them with evidence (no catalogue id to score them yet)."""
 
@@ -66,7 +75,15 @@ class HiddenLinksCheck:
             await context.visit(context.home.url, "首页")
         raw = await context.page.evaluate(_SCRIPT)
         links = judge_hidden_links([HiddenLink(**item) for item in raw], context.site.url)
-        if links:
+        rule = context.rules.hidden_links
+        if rule.indicator:
+            context.add([
+                make_finding(rule.indicator, Severity(rule.severity), finding_detail(link), url=context.page.url,
+                             target=link.href, seen_at=now(), evidence=await context.evidence().capture(link.anchor),
+                             title="疑似暗链")
+                for link in links
+            ])
+        elif links:
             evidence = []
             for link in links[:3]:
                 evidence += await context.evidence().capture(link.anchor)
