@@ -63,11 +63,12 @@ def test_hostile_hosts_are_findings_and_the_good_site_is_complete(tmp_path: Path
     assert elapsed < 45, f"hostile hosts held the run for {elapsed:.0f}s"
 
 
-PAGES = ("dialogs", "popup", "away", "gb18030", "nocharset", "links", "frames", "scroll")
+PAGES = ("dialogs", "popup", "away", "gb18030", "nocharset", "links", "frames", "scroll", "broken")
 
 
 def test_awkward_pages_are_read_within_budget(tmp_path: Path) -> None:
-    """Dialogs, pop-ups, a page that navigates away, GB18030 and undeclared GBK, 20,000 links, frames."""
+    """Dialogs, pop-ups, a page that navigates away, GB18030 and undeclared GBK, 20,000 links, frames, and
+    markup broken mid-tag (which has no dates and no footer: those are findings, not errors)."""
     with HostileServer() as server:
         sites = "".join(f"  - {{name: {path}, unit: 测试单位, url: '{server.base_url}{path}'}}\n" for path in PAGES)
         suite = parse_suite(
@@ -81,6 +82,9 @@ def test_awkward_pages_are_read_within_budget(tmp_path: Path) -> None:
     for site in result.sites:
         assert all(record.status is not CheckStatus.ERROR for record in site.checks), (site.name, site.checks)
         indicators = {finding.indicator for finding in site.findings}
+        if site.name == "broken":
+            assert {"home.not_updated", "footer.identifier_missing"} <= indicators
+            continue
         assert "home.not_updated" not in indicators, site.name  # the dated list was read, whatever the charset
         assert "footer.identifier_missing" not in indicators, site.name
     assert elapsed < 60, f"awkward pages held the run for {elapsed:.0f}s"
