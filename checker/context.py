@@ -93,6 +93,12 @@ class SiteContext:
         """The URL prefix that belongs to the site."""
         return self.site.scope_prefix()
 
+    def require_home(self) -> PageSnapshot:
+        """The home page snapshot, or SkipCheck when the home page was never read."""
+        if self.home is None:
+            raise SkipCheck("没有首页快照，未进行此项检查")
+        return self.home
+
     def evidence(self, page: Page | None = None) -> PageEvidence:
         """Evidence of the page as it is now (one screenshot, boxed per finding)."""
         return PageEvidence(page or self.page, self.store, self.index, self.settings.max_screenshot_height)

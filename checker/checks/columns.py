@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from checker.checks.freshness import ColumnJudgement, ColumnObservation, column_findings, judge_column, judge_home
-from checker.context import SiteContext, SkipCheck
+from checker.context import SiteContext
 from checker.discover import (
     ColumnCandidate,
     columns_from_page,
@@ -26,8 +26,7 @@ MAX_DIRECTORY_PAGES = 4
 
 
 def _home(context: SiteContext) -> PageSnapshot:
-    if context.home is None:
-        raise SkipCheck("没有首页快照，未进行此项检查")
+    context.require_home()
     return context.home
 
 
@@ -40,7 +39,7 @@ class HomeFreshnessCheck:
 
     async def run(self, context: SiteContext) -> str:
         """Judge the home page snapshot; box the newest item when it is too old."""
-        items = home_items(_home(context), context.as_of)
+        items = home_items(context.require_home(), context.as_of)
         finding = judge_home(items, context.rules, context.as_of, url=context.page.url, seen_at=now())
         if finding:
             latest = newest(items, context.as_of, context.rules.freshness.future_slack_days)
@@ -53,7 +52,7 @@ class HomeFreshnessCheck:
 
 async def _back_home(context: SiteContext) -> None:
     """Make sure the page shows the home page again (an earlier family may have moved on)."""
-    home = _home(context)
+    home = context.require_home()
     if normalise_url(context.page.url) != normalise_url(home.url):
         await context.visit(home.url, "首页")
 
@@ -85,7 +84,7 @@ class ColumnsCheck:
 
     async def _discover(self, context: SiteContext) -> list[ColumnCandidate]:
         hints = context.site.hints
-        home = _home(context)
+        home = context.require_home()
         found = [columns_from_page(home, context.scope, hints)]
         sections = disclosure_sections(home, context.scope)
         visited: list[str] = []

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from checker.checks.findings import make_finding
 from checker.checks.publishing_io import fetcher
-from checker.context import SiteContext, SkipCheck
+from checker.context import SiteContext
 from checker.discover import disclosure_sections, in_scope, normalise_url
 from checker.htmlpage import ParsedPage
 from checker.observe import PageSnapshot, tag_first
@@ -101,9 +101,7 @@ class GuideCheck:
     indicators = ("guide.missing", "guide.mismatch")
 
     async def _find(self, context: SiteContext) -> tuple[tuple[str, str] | None, list[str]]:
-        home = context.home
-        if home is None:
-            raise SkipCheck("没有首页快照，未进行此项检查")
+        home = context.require_home()
         found = _guide_links(home, context.scope)
         found += [(c.name, c.url) for c in context.columns if _GUIDE_LINK.search(c.name)]
         sections = disclosure_sections(home, context.scope)

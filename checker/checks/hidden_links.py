@@ -13,7 +13,7 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from checker.checks.findings import make_finding
-from checker.context import SiteContext, SkipCheck
+from checker.context import SiteContext
 from checker.results import Severity
 from checker.visit import now
 
@@ -69,8 +69,7 @@ class HiddenLinksCheck:
 
     async def run(self, context: SiteContext) -> str:
         """Scan the home page's links for hidden ones leading off the government's domains."""
-        if context.home is None:
-            raise SkipCheck("没有首页快照，未进行此项检查")
+        context.require_home()
         if context.page.url != context.home.url:
             await context.visit(context.home.url, "首页")
         raw = await context.page.evaluate(_SCRIPT)

@@ -78,8 +78,7 @@ class MessageFormCheck:
 
     async def run(self, context: SiteContext) -> str:
         """Walk the journey and judge it; the journey's screenshots are the evidence."""
-        if context.home is None:
-            raise SkipCheck("没有首页快照，未进行此项检查")
+        context.require_home()
         journey = Journey(context.page, context.store, context.index, context.settings.max_screenshot_height)
         seen = await self._walk(context, journey)
         if not seen.entry and context.site.kind is SiteKind.CHANNEL:

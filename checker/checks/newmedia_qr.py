@@ -10,7 +10,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from checker.checks.findings import make_finding
-from checker.context import SiteContext, SkipCheck
+from checker.context import SiteContext
 from checker.observe import FooterImageSeen, PageSnapshot
 from checker.qr import decode_data_uri, decode_qr, looks_like_qr_slot
 from checker.results import Evidence, Finding, Severity
@@ -145,9 +145,7 @@ class FooterQrCheck:
 
     async def run(self, context: SiteContext) -> str:
         """Decode, follow and judge the QR codes of the home page footer."""
-        home = context.home
-        if home is None:
-            raise SkipCheck("没有首页快照，未进行此项检查")
+        home = context.require_home()
         evidence = context.evidence()
         codes = await observe_qr(context.page, home, evidence, context.rules.availability.timeout_seconds)
         for code in codes:

@@ -16,8 +16,7 @@ async def reach_column(
     context: SiteContext, words: Sequence[str], what: str
 ) -> tuple[LinkSeen, PageSnapshot]:
     """Open the column whose link text holds one of ``words``; SkipCheck saying why when there is none."""
-    if context.home is None:
-        raise SkipCheck("没有首页快照，未进行此项检查")
+    context.require_home()
     links = find_links(context.home, words)
     if not links:
         for hub in find_links(context.home, HUB_WORDS):

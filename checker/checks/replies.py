@@ -104,8 +104,7 @@ class RepliesCheck:
 
     async def run(self, context: SiteContext) -> str:
         """Find the list by its link text, page through it, judge, and box each late message."""
-        if context.home is None:
-            raise SkipCheck("没有首页快照，未进行此项检查")
+        context.require_home()
         url = await _list_url(context)
         if url is None:
             raise SkipCheck("未找到公开的留言列表（留言选登等），无法核查答复情况")

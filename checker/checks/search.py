@@ -82,8 +82,7 @@ class SearchCheck:
 
     async def run(self, context: SiteContext) -> str:
         """Walk the search journey; its step screenshots are the finding's evidence."""
-        if context.home is None:
-            raise SkipCheck("没有首页快照，未进行此项检查")
+        context.require_home()
         items = sorted((i for i in home_items(context.home, context.as_of) if i.date), key=lambda i: i.date,
                        reverse=True)
         query = pick_query([item.title for item in items])
