@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.async_api import Browser, Page, Playwright
+from playwright.async_api import Error as PlaywrightError
 
 from checker import __version__
 
@@ -90,6 +91,21 @@ def choose_browser(
 def launch_arguments() -> list[str]:
     """Command-line flags every launch uses."""
     return list(QUIET_FLAGS)
+
+
+class BrowserEndpointError(RuntimeError):
+    """A remote browser named by --browser-endpoint / --cdp-endpoint could not be reached."""
+
+
+async def connect_browser(playwright: Playwright, ws_endpoint: str | None, cdp_endpoint: str | None) -> Browser:
+    """Use a browser running elsewhere: a Playwright browser server (ws://) or a Chromium's DevTools port."""
+    try:
+        if ws_endpoint:
+            return await playwright.chromium.connect(ws_endpoint, timeout=30_000)
+        return await playwright.chromium.connect_over_cdp(cdp_endpoint or "", timeout=30_000)
+    except PlaywrightError as error:
+        where = ws_endpoint or cdp_endpoint
+        raise BrowserEndpointError(f"无法连接远程浏览器 {where}：{str(error).splitlines()[0]}") from None
 
 
 async def launch_browser(playwright: Playwright, user_path: str | None = None, headed: bool = False) -> Browser:

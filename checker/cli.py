@@ -15,18 +15,19 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from checker.browser import BrowserNotFound
+from checker.browser import BrowserEndpointError, BrowserNotFound
 from checker.diff import compare, render_json, render_text, write_diff
 from checker.documents import load_settings, write_documents
 from checker.engine import RunOptions, run_suite
 from checker.journal import ResumeError
-from checker.manifest import ManifestError
+from checker.manifest import ManifestError, write_manifest
 from checker.manifest import verify as verify_manifest
 from checker.progress import RichProgress, terminal_text
 from checker.reports.html import write_report
-from checker.results import RunResult, Verdict, read_results
+from checker.results import RunResult, Verdict, read_results, write_results
 from checker.scenario import ScenarioError, Suite, load_suite, parse_suite
 from checker.scoring import pass_rate
+from checker.shards import ShardError, merge_dirs, parse_shard, shard_indices
 
 EXIT_OK, EXIT_INTERNAL, EXIT_FAILED_SITES, EXIT_BAD_INPUT = 0, 1, 2, 3
 DEMO_BASE = "http://127.0.0.1:8765/"
@@ -66,20 +67,17 @@ def _summarise(result: RunResult, out_dir: Path, report: Path) -> int:
     return EXIT_OK if all(site.verdict is Verdict.PASS for site in result.sites) else EXIT_FAILED_SITES
 
 
-def _execute(
-    suite: Suite, out_dir: Path, as_of: date | None, browser_path: str | None, headed: bool, resume: bool = False,
-    allow_submit: bool = False,
-) -> int:
-
+def _execute(suite: Suite, options: RunOptions) -> int:
+    """Run with the progress display, write the report, print the summary; the exit code of the run."""
+    total = len(shard_indices(suite.sites, *options.shard)) if options.shard else len(suite.sites)
     try:
-        with RichProgress(len(suite.sites), console) as progress:
-            options = RunOptions(out_dir, as_of, browser_path, headed, progress, resume=resume,
-                                 allow_submit=allow_submit)
+        with RichProgress(total, console) as progress:
+            options.progress = progress
             result = run_suite(suite, options)
-    except (BrowserNotFound, ResumeError) as error:
+    except (BrowserNotFound, BrowserEndpointError, ResumeError) as error:
         _fail(str(error), EXIT_BAD_INPUT)
-    report = write_report(result, out_dir)
-    return _summarise(result, out_dir, report)
+    report = write_report(result, options.out_dir)
+    return _summarise(result, options.out_dir, report)
 
 
 def _default_out() -> Path:
@@ -102,9 +100,13 @@ def cli() -> None:
               help="续跑：完成该目录中被中断的运行（已完成的站点不再检查）")
 @click.option("--allow-submit", is_flag=True,
               help="允许互动检查真实提交留言表单（默认只在场景标为测试目标 form_test_target 时提交）")
+@click.option("--shard", "shard_text", help="只检查第 K 份（共 N 份）站点，如 1/4；各份输出用 govcheck merge 合并")
+@click.option("--browser-endpoint", help="使用远程 Playwright 浏览器服务（ws://…）")
+@click.option("--cdp-endpoint", help="使用已启动调试端口的远程 Chromium（http://主机:端口）")
 def run(
     scenario: Path, out_dir: Path | None, as_of: date | None, browser_path: str | None, headed: bool,
-    resume_dir: Path | None, allow_submit: bool,
+    resume_dir: Path | None, allow_submit: bool, shard_text: str | None, browser_endpoint: str | None,
+    cdp_endpoint: str | None,
 ) -> None:
     """按场景文件检查全部站点，写出 results.json 与 report.html。"""
     try:
@@ -113,9 +115,29 @@ def run(
         _fail(str(error), EXIT_BAD_INPUT)
     if resume_dir and out_dir and out_dir != resume_dir:
         _fail("--resume 与 --out 指向不同目录", EXIT_BAD_INPUT)
-    target = resume_dir or out_dir or _default_out()
-    sys.exit(_execute(suite, target, as_of, browser_path, headed, resume=resume_dir is not None,
-                      allow_submit=allow_submit))
+    try:
+        shard = parse_shard(shard_text) if shard_text else None
+    except ShardError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    options = RunOptions(resume_dir or out_dir or _default_out(), as_of, browser_path, headed,
+                         resume=resume_dir is not None, allow_submit=allow_submit, shard=shard,
+                         browser_endpoint=browser_endpoint, cdp_endpoint=cdp_endpoint)
+    sys.exit(_execute(suite, options))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="合并后的输出目录")
+def merge(sources: tuple[Path, ...], out_dir: Path) -> None:
+    """合并 --shard 各份的输出目录为一个 results.json、报告与证据清单（退出码同 run）。"""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        result = merge_dirs(list(sources), out_dir)
+    except ShardError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    write_results(result, out_dir)
+    write_manifest(result, out_dir)
+    sys.exit(_summarise(result, out_dir, write_report(result, out_dir)))
 
 
 @cli.command()
@@ -228,7 +250,7 @@ def demo(serve: bool, port: int, out_dir: Path, browser_path: str | None, headed
                 console.print(f"  {terminal_text(site.name)}：{site.url}")
             _wait_forever()
             return
-        _execute(suite, out_dir, None, browser_path, headed)
+        _execute(suite, RunOptions(out_dir, None, browser_path, headed))
         console.print("示例网站中的问题均为有意设置（见 checker/demo/ground_truth.yaml），不合格站点属预期结果。")
     finally:
         server.stop()

@@ -20,7 +20,7 @@ from playwright.async_api import Browser, Dialog, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from checker import __version__
-from checker.browser import USER_AGENT_SUFFIX, cjk_renders, launch_browser
+from checker.browser import USER_AGENT_SUFFIX, cjk_renders, connect_browser, launch_browser
 from checker.checks.registry import FAMILIES
 from checker.context import CheckFamily, SiteContext, SiteOutcome
 from checker.evidence import EvidenceStore
@@ -32,6 +32,7 @@ from checker.rulecite import with_rules
 from checker.rules import RuleSet
 from checker.scenario import Settings, Site, Suite
 from checker.scoring import score_findings
+from checker.shards import shard_indices
 from checker.site_run import run_families
 from checker.visit import now
 
@@ -79,6 +80,9 @@ class RunOptions:
     progress: Progress = field(default_factory=SilentProgress)
     families: Sequence[CheckFamily] = FAMILIES
     resume: bool = False
+    shard: tuple[int, int] | None = None
+    browser_endpoint: str | None = None
+    cdp_endpoint: str | None = None
     allow_submit: bool = False
 
 
@@ -87,14 +91,14 @@ def effective_as_of(suite: Suite, override: date | None) -> date:
     return override or suite.as_of or date.today()
 
 
-def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet) -> SiteResult:
+def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet, index: int) -> SiteResult:
     findings = [f for f in outcome.findings if rules.enabled(f.indicator)]  # the scheme's indicators only
     score = score_findings(findings, rules)
     return SiteResult(
         name=site.name, unit=site.unit, kind=site.kind.value, url=site.url, code=site.code, verdict=score.verdict,
         score=score.score, veto_reasons=score.veto_reasons, findings=with_rules(findings, rules),
         checks=outcome.checks,
-        columns=outcome.columns, qr_payloads=outcome.qr_payloads,
+        columns=outcome.columns, qr_payloads=outcome.qr_payloads, index=index,
     )
 
 
@@ -129,7 +133,7 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
         site_context.outcome.record("site", CheckStatus.ERROR, f"检查中断：{type(error).__name__}: {error}"[:300])
     finally:
         await context.close()
-    return _site_result(site, site_context.outcome, suite.rules)
+    return _site_result(site, site_context.outcome, suite.rules, index)
 
 
 def _unchecked(site: Site, run_budget: float) -> UncheckedSite:
@@ -177,7 +181,10 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
     deadline = time.monotonic() + run_budget if run_budget else None
     unchecked: list[UncheckedSite] = []
     async with async_playwright() as playwright:
-        browser = await launch_browser(playwright, options.browser_path, options.headed)
+        if options.browser_endpoint or options.cdp_endpoint:
+            browser = await connect_browser(playwright, options.browser_endpoint, options.cdp_endpoint)
+        else:
+            browser = await launch_browser(playwright, options.browser_path, options.headed)
         try:
             await _check_fonts(browser, options.progress)
 
@@ -200,7 +207,8 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
                 options.progress.site_finished(index, result)
                 return result
 
-            sites = await asyncio.gather(*(one(index) for index in range(len(suite.sites))))
+            chosen = shard_indices(suite.sites, *options.shard) if options.shard else range(len(suite.sites))
+            sites = await asyncio.gather(*(one(index) for index in chosen))
         finally:
             await browser.close()
     result = RunResult(
@@ -209,6 +217,7 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
         window_end=suite.window.end if suite.window else None,
         rule_set=suite.rules.name, started_at=started, finished_at=now(),
         sites=[site for site in sites if site is not None], unchecked=unchecked,
+        shard=f"{options.shard[0]}/{options.shard[1]}" if options.shard else None,
     )
     write_results(result, options.out_dir)
     write_manifest(result, options.out_dir)

@@ -106,6 +106,7 @@ class SiteResult(BaseModel):
     kind: str
     url: str
     code: str | None = Field(default=None, description="网站标识码 from the scenario, when known")
+    index: int | None = Field(default=None, description="the site's position in the suite (shards merge by it)")
     verdict: Verdict
     score: float | None
     veto_reasons: list[str] = Field(default_factory=list)
@@ -142,6 +143,7 @@ class RunResult(BaseModel):
     finished_at: datetime
     sites: list[SiteResult]
     unchecked: list[UncheckedSite] = Field(default_factory=list)
+    shard: str | None = Field(default=None, description="K/N when this run checked one shard of the suite")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
