@@ -126,6 +126,34 @@ def run(
 
 
 @cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--store", "store_path", type=click.Path(path_type=Path),
+              help="样本库 SQLite 文件（默认为场景 settings.probe_store，再默认 govcheck-probes.sqlite）")
+@click.option("--evidence", "evidence_dir", type=click.Path(path_type=Path), default=Path("screenshots/probes"),
+              show_default=True, help="失败截图的保存目录")
+@click.option("--browser-path", envvar="GOVCHECK_CHROMIUM", help="Chromium 可执行文件路径")
+def probe(scenario: Path, store_path: Path | None, evidence_dir: Path, browser_path: str | None) -> None:
+    """打开每个站点首页一次并存入样本库（供定时任务每天运行20次以上；run 按近7天样本判定站点无法访问）。"""
+    from checker.probe_run import probe_suite
+    from checker.probe_store import ProbeStore
+
+    try:
+        suite = load_suite(scenario)
+    except ScenarioError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    path = store_path or Path(suite.settings.probe_store or "govcheck-probes.sqlite")
+    try:
+        samples = probe_suite(suite, ProbeStore(path), evidence_dir, browser_path)
+    except BrowserNotFound as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+    for site, sample in zip(suite.sites, samples, strict=True):
+        state = "[green]可访问[/green]" if sample.ok else f"[red]无法访问[/red]：{terminal_text(sample.reason)}"
+        console.print(f"  {terminal_text(site.name)}  {sample.seconds:.1f}秒  {state}")
+    console.print(f"样本已存入 {path}")
+    sys.exit(EXIT_OK if all(sample.ok for sample in samples) else EXIT_FAILED_SITES)
+
+
+@cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="合并后的输出目录")
 def merge(sources: tuple[Path, ...], out_dir: Path) -> None:

@@ -12,9 +12,10 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import Browser, Dialog, async_playwright
 from playwright.async_api import Error as PlaywrightError
@@ -35,6 +36,8 @@ from checker.scoring import score_findings
 from checker.shards import shard_indices
 from checker.site_run import run_families
 from checker.visit import now
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 class Progress(Protocol):
@@ -87,8 +90,9 @@ class RunOptions:
 
 
 def effective_as_of(suite: Suite, override: date | None) -> date:
-    """The monitoring point: the command line's, else the suite's, else today (the only wall-clock use)."""
-    return override or suite.as_of or date.today()
+    """The monitoring point: the command line's, else the suite's, else today in Beijing (the only wall-clock
+    use: a run at 01:00 Beijing time is on that Beijing day whatever the machine's own time zone)."""
+    return override or suite.as_of or datetime.now(BEIJING).date()
 
 
 def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet, index: int) -> SiteResult:

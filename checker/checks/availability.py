@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from checker.checks.findings import make_finding
 from checker.context import SiteContext, SiteUnreachable
 from checker.observe import FAILURE_MESSAGE_SELECTORS, tag_first
 from checker.politeness import ROBOTS_REFUSAL
+from checker.probe_store import ProbeStore
 from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet
 from checker.tls import TlsProblem, probe_tls
@@ -51,9 +53,14 @@ def describe_probe_error(error: str, status: int | None, timeout_seconds: float)
 
 
 def judge_availability(
-    probes: Sequence[Probe], rules: RuleSet, *, url: str, evidence: list[Evidence] | None = None
+    probes: Sequence[Probe], rules: RuleSet, *, url: str, evidence: list[Evidence] | None = None,
+    monitored: bool = False,
 ) -> Finding | None:
-    """A veto when the share of failed probes reaches the rule set's ratio (one run: its own probes)."""
+    """A veto when the share of failed probes reaches the rule set's ratio.
+
+    ``monitored``: the probes are the stored samples of the last 7 days (``govcheck probe``) plus this run's;
+    otherwise they are this run's alone, and the detail says so.
+    """
     failures = [probe for probe in probes if not probe.ok]
     if not probes or not failures or not rules.enabled("availability.unreachable"):
         return None
@@ -61,9 +68,11 @@ def judge_availability(
     threshold = rules.availability.veto_failure_ratio
     severity = Severity.VETO if ratio >= threshold else Severity.ADVISORY
     reasons = "；".join(dict.fromkeys(probe.error for probe in failures))
+    source = "近7天监测与本次运行共" if monitored else "本次运行"
+    basis = "按近7天的监测数据计算" if monitored else "按本次运行的探测计算，未使用7天监测数据"
     detail = (
-        f"本次运行探测首页{len(probes)}次，失败{len(failures)}次（{ratio:.0%}），原因：{reasons}。"
-        f"规则：失败比例≥{threshold:.0%}为单项否决（按本次运行的探测计算，未使用7天监测数据）。"
+        f"{source}探测首页{len(probes)}次，失败{len(failures)}次（{ratio:.0%}），原因：{reasons}。"
+        f"规则：失败比例≥{threshold:.0%}为单项否决（{basis}）。"
     )
     return make_finding(
         "availability.unreachable", severity, detail, url=url, target=url,
@@ -96,6 +105,19 @@ async def _warning_evidence(context: SiteContext) -> list[Evidence]:
         return await context.evidence(page).capture(anchor)
     finally:
         await strict.close()
+
+
+def _stored_probes(context: SiteContext) -> tuple[list[Probe], list[Evidence]]:
+    """The last 7 days of ``govcheck probe`` samples of this site, when the suite names a probe store, and
+    the screenshots of the latest stored failures copied into this run's evidence."""
+    if not context.settings.probe_store:
+        return [], []
+    samples = ProbeStore(Path(context.settings.probe_store)).window(context.site.url, context.as_of)
+    evidence = []
+    for sample in [s for s in samples if not s.ok and s.evidence and Path(s.evidence).is_file()][-2:]:
+        evidence.append(context.store.save(Path(sample.evidence).read_bytes(), site_index=context.index,
+                                           role="page", url=sample.site_url, captured_at=sample.at))
+    return [Probe(s.ok, s.seconds, s.reason, None, s.at) for s in samples], evidence
 
 
 def transport_note(requested: str, landed: str) -> str:
@@ -131,8 +153,12 @@ class AvailabilityCheck:
             if not evidence:
                 anchor = await tag_first(context.page, FAILURE_MESSAGE_SELECTORS)
                 evidence = await context.evidence().capture(anchor)
-        context.add([judge_availability(probes, context.rules, url=context.site.url, evidence=evidence)])
+        stored, stored_evidence = _stored_probes(context)
+        context.add([judge_availability([*stored, *probes], context.rules, url=context.site.url,
+                                        evidence=evidence + stored_evidence, monitored=bool(stored))])
         note = f"探测{len(probes)}次，失败{sum(1 for probe in probes if not probe.ok)}次"
+        if stored:
+            note += f"；另有近7天监测样本{len(stored)}个，失败{sum(1 for probe in stored if not probe.ok)}个"
         problem = await probe_tls(context.site.url, rules.timeout_seconds)
         if problem:
             context.add([judge_tls(problem, context.rules, url=context.site.url,

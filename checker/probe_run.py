@@ -1,0 +1,59 @@
+"""``govcheck probe``: open each site's home page once, as cron or a CI schedule does 20+ times a day, and
+store the sample (with a screenshot of each failure) for the 7-day 站点无法访问 rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from playwright.async_api import Browser, async_playwright
+
+from checker.browser import launch_browser
+from checker.checks.availability import describe_probe_error
+from checker.evidence import EvidenceStore
+from checker.observe import FAILURE_MESSAGE_SELECTORS, tag_first
+from checker.probe_store import ProbeStore, Sample
+from checker.scenario import Suite
+from checker.visit import PageEvidence, open_page
+
+
+async def _probe_site(browser: Browser, url: str, index: int, timeout: float, evidence: EvidenceStore) -> Sample:
+    context = await browser.new_context(locale="zh-CN", ignore_https_errors=False)
+    try:
+        page = await context.new_page()
+        visit = await open_page(page, url, timeout)
+        if visit.ok:
+            return Sample(url, visit.at, True, visit.seconds)
+        anchor = await tag_first(page, FAILURE_MESSAGE_SELECTORS)
+        shots = await PageEvidence(page, evidence, index, 8000).capture(anchor)
+        path = str((evidence.out_dir / shots[0].path).resolve()) if shots else ""
+        reason = describe_probe_error(visit.error, visit.status, timeout)
+        return Sample(url, visit.at, False, visit.seconds, reason, path)
+    finally:
+        await context.close()
+
+
+async def probe_suite_async(suite: Suite, store: ProbeStore, evidence_dir: Path,
+                            browser_path: str | None = None) -> list[Sample]:
+    """Probe every site's home page once (bounded concurrency) and store the samples."""
+    timeout = suite.rules.availability.timeout_seconds
+    evidence = EvidenceStore(evidence_dir)
+    limit = asyncio.Semaphore(suite.settings.concurrency * 2)
+    async with async_playwright() as playwright:
+        browser = await launch_browser(playwright, browser_path)
+        try:
+            async def one(index: int) -> Sample:
+                async with limit:
+                    return await _probe_site(browser, suite.sites[index].url, index, timeout, evidence)
+
+            samples = list(await asyncio.gather(*(one(i) for i in range(len(suite.sites)))))
+        finally:
+            await browser.close()
+    store.add(samples)
+    return samples
+
+
+def probe_suite(suite: Suite, store: ProbeStore, evidence_dir: Path, browser_path: str | None = None) -> list[Sample]:
+    """Synchronous wrapper of :func:`probe_suite_async` for the CLI."""
+    return asyncio.run(probe_suite_async(suite, store, evidence_dir, browser_path))
