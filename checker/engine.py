@@ -95,7 +95,7 @@ def effective_as_of(suite: Suite, override: date | None) -> date:
     return override or suite.as_of or datetime.now(BEIJING).date()
 
 
-def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet, index: int) -> SiteResult:
+def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet, index: int | None = None) -> SiteResult:
     findings = [f for f in outcome.findings if rules.enabled(f.indicator)]  # the scheme's indicators only
     score = score_findings(findings, rules)
     return SiteResult(
