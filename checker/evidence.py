@@ -86,6 +86,35 @@ class EvidenceStore:
         )
 
 
+class DeferredEvidenceStore(EvidenceStore):
+    """An evidence store that keeps images in memory until :meth:`keep` says which ones a finding uses,
+    so a journey's steps can all be photographed without leaving files nobody references."""
+
+    def __init__(self, store: EvidenceStore) -> None:
+        """Defer writes that would go to ``store``."""
+        super().__init__(store.out_dir, store.folder)
+        self._store = store
+        self._pending: dict[str, bytes] = {}
+
+    def save(self, png: bytes, *, site_index: int, role: str, url: str, captured_at: datetime) -> Evidence:
+        """Describe the image as the real store would, without writing it yet."""
+        digest = sha256_hex(png)
+        relative = self.relative_path(digest, site_index)
+        self._pending[relative] = png
+        return Evidence(
+            kind="screenshot", role=role, path=relative, sha256=digest, url=url, captured_at=captured_at
+        )
+
+    def keep(self, evidence: list[Evidence]) -> list[Evidence]:
+        """Write the images behind these records to the real store; return the records unchanged."""
+        for item in evidence:
+            target = self.out_dir / item.path
+            data = self._pending.get(item.path)
+            if data is not None and not _holds(target, len(data)):
+                _write_atomically(target, data)
+        return evidence
+
+
 def _holds(path: Path, size: int) -> bool:
     """Whether ``path`` already exists with the expected size (its name already vouches for the content)."""
     try:

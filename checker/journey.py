@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
-from checker.evidence import EvidenceStore
+from checker.evidence import DeferredEvidenceStore, EvidenceStore
 from checker.results import Evidence
 from checker.visit import PageEvidence, now
 
@@ -36,11 +36,19 @@ class Journey:
     site_index: int
     max_height: int
     steps: list[JourneyStep] = field(default_factory=list)
+    _staged: DeferredEvidenceStore | None = field(default=None, init=False, repr=False)
+
+    @property
+    def _stage(self) -> DeferredEvidenceStore:
+        """Step screenshots wait here; :meth:`trail` writes only the ones it returns."""
+        if self._staged is None:
+            self._staged = DeferredEvidenceStore(self.store)
+        return self._staged
 
     async def step(self, label: str, anchor: str = "", *, ok: bool = True, note: str = "") -> JourneyStep:
         """Record a step with the page boxed around ``anchor`` (the element the step is about)."""
         if anchor:
-            evidence = PageEvidence(self.page, self.store, self.site_index, self.max_height)
+            evidence = PageEvidence(self.page, self._stage, self.site_index, self.max_height)
             shots = await evidence.capture(anchor)
         else:
             shots = await self._viewport()
@@ -54,7 +62,7 @@ class Journey:
             png = await self.page.screenshot(animations="disabled", timeout=20_000)
         except PlaywrightError:
             return []
-        return [self.store.save(png, site_index=self.site_index, role="page", url=self.page.url, captured_at=now())]
+        return [self._stage.save(png, site_index=self.site_index, role="page", url=self.page.url, captured_at=now())]
 
     @property
     def failed(self) -> bool:
@@ -62,10 +70,10 @@ class Journey:
         return any(not step.ok for step in self.steps)
 
     def trail(self) -> list[Evidence]:
-        """Every step's screenshots when the journey failed, else the last step's."""
+        """Every step's screenshots when the journey failed, else the last step's (written to disk now)."""
         steps = self.steps if self.failed else self.steps[-1:]
         shots = {shot.path: shot for step in steps for shot in step.evidence}
-        return list(shots.values())
+        return self._stage.keep(list(shots.values()))
 
     def describe(self) -> str:
         """The steps in words: 1.打开首页 → 2.进入“我要留言”（未通过：…）."""

@@ -225,3 +225,18 @@ def test_store_is_safe_when_writers_race(tmp_path: Path) -> None:
 def test_box_accepts_playwright_bounding_box_and_scales() -> None:
     box = Box(**{"x": 10.5, "y": 20.0, "width": 30.0, "height": 40.0})
     assert box.scaled(2) == Box(21.0, 40.0, 60.0, 80.0)
+
+
+def test_deferred_store_writes_only_what_is_kept(tmp_path: Path) -> None:
+    from checker.evidence import DeferredEvidenceStore
+
+    stage = DeferredEvidenceStore(EvidenceStore(tmp_path))
+    when = datetime.now(UTC)
+    first, second = (
+        stage.save(encode(Image.new("RGB", (8, 8), colour)), site_index=0, role="page", url="u", captured_at=when)
+        for colour in ((10, 20, 30), (200, 20, 30))
+    )
+    assert not (tmp_path / first.path).exists()
+    stage.keep([second])
+    assert not (tmp_path / first.path).exists()
+    assert hashlib.sha256((tmp_path / second.path).read_bytes()).hexdigest() == second.sha256
