@@ -159,3 +159,15 @@ def test_notice_renders_in_libreoffice(tmp_path: Path) -> None:
         assert dark > 0.005 * width * height  # text and table lines, not a blank page
         red = image.convert("RGB").getpixel  # the title is printed in red
         assert any(red((x, y))[0] > 150 and red((x, y))[1] < 80 for x in range(0, width, 2) for y in range(0, 80))
+
+
+def test_the_problem_names_its_target_once() -> None:
+    from checker.reports.notice_model import subject_of
+    from checker.results import Finding, Severity
+
+    def make(target: str, title: str) -> Finding:
+        return Finding(indicator="home.not_updated", severity=Severity.VETO, title=title, detail="d", target=target)
+
+    assert subject_of(make("教育动态", "栏目不更新")) == "“教育动态”"
+    assert subject_of(make("首页", "首页不更新")) == ""
+    assert subject_of(make("http://x/bm/", "站点无法访问")) == ""

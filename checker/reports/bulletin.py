@@ -15,7 +15,7 @@ from checker.catalogue import indicator
 from checker.diff import compare
 from checker.reports import docx_base as base
 from checker.reports.html import KIND_ORDER
-from checker.reports.notice_model import DocumentSettings, counted, issue_day, kind_name
+from checker.reports.notice_model import DocumentSettings, counted, issue_day, kind_name, subject_of
 from checker.results import Finding, RunResult, SiteResult, Verdict
 from checker.scoring import pass_rate
 
@@ -28,8 +28,7 @@ ANNEX2_WIDTHS = [1.1, 3.6, 3.0, 6.2, 1.9]
 def _fact(site: SiteResult, finding: Finding) -> str:
     """The concrete fact named in the 通报: site, target and the measured value (detail's first sentence)."""
     first = finding.detail.split("。")[0]
-    subject = f"“{finding.target}”" if finding.target and not finding.target.startswith("http") else ""
-    return f"{site.name}{subject}：{first}。"
+    return f"{site.name}{subject_of(finding)}：{first}。"
 
 
 def _overall(result: RunResult, previous: RunResult | None) -> list[str]:

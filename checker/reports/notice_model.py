@@ -59,12 +59,19 @@ def _screenshot(evidence: list[Evidence]) -> Evidence | None:
     return (crops or images or [None])[0]
 
 
+def subject_of(finding: Finding) -> str:
+    """The finding's target quoted for a sentence (“教育动态”), or '' when it is a URL or the title says it."""
+    target = finding.target
+    if not target or target.startswith(("http://", "https://")) or target in finding.title:
+        return ""
+    return f"“{target}”"
+
+
 def notice_row(finding: Finding) -> NoticeRow:
     """The notice's view of one finding."""
     name = indicator(finding.indicator).name
     category = name + ("（单项否决）" if finding.severity is Severity.VETO else "")
-    subject = f"“{finding.target}”" if finding.target and not finding.target.startswith("http") else ""
-    description = f"{subject}{finding.title}：{finding.detail}" if subject else f"{finding.title}：{finding.detail}"
+    description = f"{subject_of(finding)}{finding.title}：{finding.detail}"
     return NoticeRow(category, description, finding.url, finding, rule_of(finding), _screenshot(finding.evidence))
 
 
