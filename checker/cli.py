@@ -67,6 +67,18 @@ def _summarise(result: RunResult, out_dir: Path, report: Path) -> int:
     return EXIT_OK if all(site.verdict is Verdict.PASS for site in result.sites) else EXIT_FAILED_SITES
 
 
+def _check_probe_store(suite: Suite) -> None:
+    """Open the scenario's probe store before any site is checked: a bad URL or an unreachable server is a
+    configuration error (exit 3), not a failure of every site's availability check."""
+    from checker.probe_store import ProbeStore, ProbeStoreError
+
+    if suite.settings.probe_store:
+        try:
+            ProbeStore(suite.settings.probe_store)
+        except ProbeStoreError as error:
+            _fail(str(error), EXIT_BAD_INPUT)
+
+
 def _execute(suite: Suite, options: RunOptions) -> int:
     """Run with the progress display, write the report, print the summary; the exit code of the run."""
     total = len(shard_indices(suite.sites, *options.shard)) if options.shard else len(suite.sites)
@@ -119,6 +131,7 @@ def run(
         shard = parse_shard(shard_text) if shard_text else None
     except ShardError as error:
         _fail(str(error), EXIT_BAD_INPUT)
+    _check_probe_store(suite)
     options = RunOptions(resume_dir or out_dir or _default_out(), as_of, browser_path, headed,
                          resume=resume_dir is not None, allow_submit=allow_submit, shard=shard,
                          browser_endpoint=browser_endpoint, cdp_endpoint=cdp_endpoint)
@@ -127,29 +140,30 @@ def run(
 
 @cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--store", "store_path", type=click.Path(path_type=Path),
-              help="样本库 SQLite 文件（默认为场景 settings.probe_store，再默认 govcheck-probes.sqlite）")
+@click.option("--store", "store_location",
+              help="样本库：SQLite 文件路径，或 PostgreSQL 地址 postgresql://用户:密码@主机:端口/库名"
+                   "（默认为场景 settings.probe_store，再默认 govcheck-probes.sqlite）")
 @click.option("--evidence", "evidence_dir", type=click.Path(path_type=Path), default=Path("screenshots/probes"),
               show_default=True, help="失败截图的保存目录")
 @click.option("--browser-path", envvar="GOVCHECK_CHROMIUM", help="Chromium 可执行文件路径")
-def probe(scenario: Path, store_path: Path | None, evidence_dir: Path, browser_path: str | None) -> None:
+def probe(scenario: Path, store_location: str | None, evidence_dir: Path, browser_path: str | None) -> None:
     """打开每个站点首页一次并存入样本库（供定时任务每天运行20次以上；run 按近7天样本判定站点无法访问）。"""
     from checker.probe_run import probe_suite
-    from checker.probe_store import ProbeStore
+    from checker.probe_store import ProbeStore, ProbeStoreError
 
     try:
         suite = load_suite(scenario)
     except ScenarioError as error:
         _fail(str(error), EXIT_BAD_INPUT)
-    path = store_path or Path(suite.settings.probe_store or "govcheck-probes.sqlite")
     try:
-        samples = probe_suite(suite, ProbeStore(path), evidence_dir, browser_path)
-    except BrowserNotFound as error:
+        store = ProbeStore(store_location or suite.settings.probe_store or "govcheck-probes.sqlite")
+        samples = probe_suite(suite, store, evidence_dir, browser_path)
+    except (BrowserNotFound, ProbeStoreError) as error:
         _fail(str(error), EXIT_BAD_INPUT)
     for site, sample in zip(suite.sites, samples, strict=True):
         state = "[green]可访问[/green]" if sample.ok else f"[red]无法访问[/red]：{terminal_text(sample.reason)}"
         console.print(f"  {terminal_text(site.name)}  {sample.seconds:.1f}秒  {state}")
-    console.print(f"样本已存入 {path}")
+    console.print(f"样本已存入 {terminal_text(store.where)}")
     sys.exit(EXIT_OK if all(sample.ok for sample in samples) else EXIT_FAILED_SITES)
 
 

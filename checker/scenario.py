@@ -133,7 +133,8 @@ class Settings(_Strict):
     min_request_interval_seconds: float = Field(default=0, ge=0, le=60, description="同一主机两次页面请求的最小间隔")
     respect_robots: bool = Field(default=False, description="遵守站点 robots.txt（默认不遵守：抽查按公众视角访问）")
     run_timeout_seconds: float | None = Field(default=None, gt=0, description="整次运行的时间预算")
-    probe_store: str | None = Field(default=None, description="govcheck probe 的样本库（SQLite 文件路径）")
+    probe_store: str | None = Field(
+        default=None, description="govcheck probe 的样本库（SQLite 文件路径，或 PostgreSQL 地址 postgresql://…）")
 
 
 class Suite(_Strict):

@@ -112,7 +112,7 @@ def _stored_probes(context: SiteContext) -> tuple[list[Probe], list[Evidence]]:
     the screenshots of the latest stored failures copied into this run's evidence."""
     if not context.settings.probe_store:
         return [], []
-    samples = ProbeStore(Path(context.settings.probe_store)).window(context.site.url, context.as_of)
+    samples = ProbeStore(context.settings.probe_store).window(context.site.url, context.as_of)
     evidence = []
     for sample in [s for s in samples if not s.ok and s.evidence and Path(s.evidence).is_file()][-2:]:
         evidence.append(context.store.save(Path(sample.evidence).read_bytes(), site_index=context.index,
