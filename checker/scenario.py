@@ -6,10 +6,11 @@ and optional per-site hints for sites where discovery from the home page fails.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -117,6 +118,39 @@ class Site(_Strict):
         return f"{parts.scheme}://{parts.netloc}/"
 
 
+class LinkSettings(_Strict):
+    """How links are crawled and checked (链接不可用): scope limits, politeness and retries."""
+
+    enabled: bool = Field(default=True, description="检查链接可用性")
+    max_pages: int = Field(default=200, ge=1, description="每个站点最多抓取的页面数")
+    max_depth: int = Field(default=3, ge=0, description="从首页起最多跟随的层数")
+    max_links_per_page: int = Field(default=5000, ge=1, description="每个页面最多检查的链接数")
+    crawl_tabs: int = Field(default=3, ge=1, le=16, description="render 模式抓取时同时打开的标签页数")
+    crawl_mode: Literal["render", "fetch"] = Field(
+        default="render",
+        description="render：在浏览器中渲染每个页面（含脚本生成的链接）；fetch：只读取 HTML，更快")
+    external: bool = Field(default=True, description="检查指向其他网站的外部链接")
+    exclude: list[str] = Field(default_factory=list, description="不检查的网址（正则表达式）")
+    per_host: int = Field(default=2, ge=1, le=64, description="同一主机同时检查的链接数上限")
+    concurrency: int = Field(default=32, ge=1, le=512, description="同时检查的链接总数上限")
+    min_interval_seconds: float = Field(default=0.1, ge=0, le=60, description="同一主机两次检查请求的最小间隔")
+    timeout_seconds: float = Field(default=15, gt=0, le=120, description="单个链接的超时时间")
+    retry_pause_seconds: float = Field(default=2, ge=0, le=60, description="5xx/超时/连接重置后重试前的等待")
+    max_retry_after_seconds: float = Field(default=60, ge=0, le=600, description="遵守 Retry-After 的最长等待")
+    budget_seconds: float = Field(default=180, gt=0,
+                                  description="每个站点抓取与检查链接的时间预算（超出后其余链接记为未检查）")
+
+    @field_validator("exclude")
+    @classmethod
+    def _patterns(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"不是有效的正则表达式 {pattern!r}：{error}") from error
+        return value
+
+
 class Settings(_Strict):
     """How the run behaves (not what it judges): concurrency, time budgets and limits."""
 
@@ -135,6 +169,7 @@ class Settings(_Strict):
     run_timeout_seconds: float | None = Field(default=None, gt=0, description="整次运行的时间预算")
     probe_store: str | None = Field(
         default=None, description="govcheck probe 的样本库（SQLite 文件路径，或 PostgreSQL 地址 postgresql://…）")
+    links: LinkSettings = Field(default_factory=LinkSettings)
 
 
 class Suite(_Strict):

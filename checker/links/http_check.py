@@ -1,0 +1,282 @@
+"""The HTTP side of link checking (链接不可用): one LinkChecker per run checks each unique URL once, politely.
+
+A check asks HEAD first and confirms any HEAD failure with GET (many servers refuse or mishandle HEAD;
+a wrong 链接不可用 costs a site points, so a failure is only believed when GET agrees). GET never reads a
+large body: the answer's headers decide. Redirects are followed here (at most 10) so the chain is recorded
+and loops are named. 404/403/410 and other 4xx are definite; 5xx, 429, timeouts, resets and refused
+connections are tried once more (with GET) after a pause and become suspect/timeout only if they fail
+again; a name that does not resolve is definite. A certificate error is recorded in ``note`` and the
+check goes on without verification for that host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import ssl
+import time
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+from urllib.parse import urljoin
+
+import httpx
+
+from checker.browser import USER_AGENT_SUFFIX
+from checker.links.http_support import (
+    LOOPBACK_HOSTS,
+    ClientShards,
+    Failure,
+    HostGate,
+    Target,
+    UnsupportedUrl,
+    certificate_problem,
+    describe_failure,
+    prepare_url,
+    retry_after_seconds,
+)
+from checker.links.model import LinkResult, LinkStatus
+from checker.scenario import LinkSettings
+
+MAX_REDIRECTS = 10
+DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; {USER_AGENT_SUFFIX})"
+EXTERNAL_OFF = "未检查外部链接（设置）"
+LOOPBACK_ONLY = "测试环境只访问本机"
+_SMALL_BODY = 64 * 1024  # GET bodies up to this size are read so the connection can be reused
+_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_STATUS_NAMES = {403: "禁止访问", 404: "页面不存在", 410: "页面已删除", 401: "需要登录", 429: "请求过多"}
+
+
+@dataclass
+class _Trace:
+    """What one check has done so far: requests made and notes to pass on."""
+
+    requests: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One attempt (a HEAD or GET chain): a status, or ``transient`` when a retry could change it."""
+
+    status: LinkStatus
+    reason: str = ""
+    http_status: int | None = None
+    chain: tuple[str, ...] = ()
+    transient: bool = False
+    timed_out: bool = False
+    retry_after: float | None = None
+
+
+class LinkChecker:
+    """Checks link URLs over HTTP for a whole run (shared by all sites, so each unique URL is asked once).
+
+    ``check`` never raises (short of cancellation); ``results`` gives every outcome so far, keyed by the URL
+    as the caller gave it. With ``loopback_only`` (default: env GOVCHECK_LOOPBACK_ONLY=1) nothing but
+    127.0.0.1 / localhost / ::1 is contacted; other hosts are excluded, which keeps tests off the network.
+    """
+
+    def __init__(self, settings: LinkSettings, *, user_agent: str | None = None,
+                 loopback_only: bool | None = None) -> None:
+        self.settings = settings
+        self.user_agent = user_agent or DEFAULT_USER_AGENT
+        self.loopback_only = (os.environ.get("GOVCHECK_LOOPBACK_ONLY") == "1"
+                              if loopback_only is None else loopback_only)
+        self._exclude = [re.compile(pattern) for pattern in settings.exclude]
+        self._gate = HostGate(settings.per_host, settings.concurrency, settings.min_interval_seconds)
+        self._clients = ClientShards(settings.concurrency, self._new_client)
+        self._ssl: dict[bool, ssl.SSLContext] = {}
+        self._tasks: dict[str, asyncio.Task[LinkResult]] = {}
+        self._results: dict[str, LinkResult] = {}
+
+    async def __aenter__(self) -> LinkChecker:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        traceback: TracebackType | None) -> None:
+        await self.aclose()
+
+    def results(self) -> dict[str, LinkResult]:
+        """Every URL checked (or excluded, or refused as unsupported) so far, by the URL as given."""
+        return dict(self._results)
+
+    async def aclose(self) -> None:
+        """Stop unfinished checks and close the HTTP connections."""
+        pending = [task for task in self._tasks.values() if not task.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await self._clients.aclose()
+
+    async def check(self, url: str, *, external: bool = False) -> LinkResult:
+        """Check one URL (memoised: concurrent and later callers of the same URL share one check)."""
+        try:
+            return await self._check(url, external)
+        except Exception as error:  # odd input the parsers did not foresee must not stop the run
+            reason = f"链接地址无法处理（{type(error).__name__}）"
+            return self._keep(LinkResult(url, LinkStatus.UNSUPPORTED, reason=reason))
+
+    async def _check(self, url: str, external: bool) -> LinkResult:
+        try:
+            target = prepare_url(url)
+        except UnsupportedUrl as error:
+            return self._keep(LinkResult(url, LinkStatus.UNSUPPORTED, reason=str(error)))
+        if external and not self.settings.external:
+            # Only this caller's view: the same URL may be internal to another site of the run.
+            result = LinkResult(url, LinkStatus.EXCLUDED, reason=EXTERNAL_OFF)
+            self._results.setdefault(url, result)
+            return result
+        pattern = next((p.pattern for p in self._exclude if p.search(url)), None)
+        if pattern is not None:
+            return self._keep(LinkResult(url, LinkStatus.EXCLUDED, reason=f"按设置排除（{pattern}）"))
+        if self.loopback_only and target.host not in LOOPBACK_HOSTS:
+            return self._keep(LinkResult(url, LinkStatus.EXCLUDED, reason=LOOPBACK_ONLY))
+        task = self._tasks.get(target.request_url)
+        if task is None:
+            task = self._tasks[target.request_url] = asyncio.ensure_future(self._guarded(target))
+        result = await asyncio.shield(task)
+        chain = (url, *result.redirects[1:]) if result.redirects else ()
+        return self._keep(replace(result, url=url, redirects=chain))
+
+    def _keep(self, result: LinkResult) -> LinkResult:
+        self._results[result.url] = result
+        return result
+
+    async def _guarded(self, target: Target) -> LinkResult:
+        started = time.monotonic()
+        trace = _Trace()
+        try:
+            return await self._run(target, trace, started)
+        except Exception as error:  # a bug or an unforeseen library error must not stop the run
+            return LinkResult(target.request_url, LinkStatus.SUSPECT, reason=f"检查出错（{type(error).__name__}）",
+                              attempts=trace.requests, elapsed_seconds=time.monotonic() - started)
+
+    async def _run(self, target: Target, trace: _Trace, started: float) -> LinkResult:
+        outcome = await self._attempt(target, trace, first=True)
+        if outcome.transient:
+            if outcome.retry_after is None:
+                await asyncio.sleep(self.settings.retry_pause_seconds)
+            # With Retry-After the host gate holds this retry (and the host's other requests) long enough.
+            retried = await self._attempt(target, trace, first=False)
+            outcome = _after_retry(retried) if retried.transient else retried
+        return LinkResult(
+            target.request_url, outcome.status, http_status=outcome.http_status, reason=outcome.reason,
+            redirects=outcome.chain if len(outcome.chain) > 1 else (), note="；".join(dict.fromkeys(trace.notes)),
+            attempts=trace.requests, elapsed_seconds=time.monotonic() - started,
+        )
+
+    async def _attempt(self, target: Target, trace: _Trace, *, first: bool) -> _Outcome:
+        use_head = first and not self._gate.host(target.host).head_refused
+        outcome = await self._follow(target, "HEAD" if use_head else "GET", trace)
+        if not use_head or outcome.http_status is None or outcome.http_status < 400:
+            return outcome
+        if outcome.http_status in _RETRY_STATUSES:
+            return outcome
+        final = prepare_url(outcome.chain[-1])
+        confirmed = await self._follow(final, "GET", trace)
+        if confirmed.status is LinkStatus.OK:
+            self._gate.host(final.host).head_refused = True
+        return replace(confirmed, chain=outcome.chain + confirmed.chain[1:])
+
+    async def _follow(self, target: Target, method: str, trace: _Trace) -> _Outcome:
+        chain = [target.request_url]
+        current = target
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                response = await self._request(current, method, trace)
+            except Exception as error:
+                return _failed(describe_failure(error, self.settings.timeout_seconds), tuple(chain))
+            code = response.status_code
+            location = response.headers.get("location")
+            if not (300 <= code < 400 and code != 304):
+                return self._judge(current, response, tuple(chain))
+            if not location:
+                return _Outcome(LinkStatus.SUSPECT, f"HTTP {code} 重定向缺少目标地址", code, tuple(chain))
+            try:
+                current = prepare_url(urljoin(current.request_url, location.strip()))
+            except UnsupportedUrl as error:
+                return _Outcome(LinkStatus.UNSUPPORTED, f"重定向到无法检查的地址：{error}", code, tuple(chain))
+            repeat = current.request_url in chain and "set-cookie" not in response.headers
+            chain.append(current.request_url)
+            if repeat:
+                return _Outcome(LinkStatus.BROKEN, "重定向循环", code, tuple(chain))
+            if self.loopback_only and current.host not in LOOPBACK_HOSTS:
+                return _Outcome(LinkStatus.EXCLUDED, f"重定向到外部主机，{LOOPBACK_ONLY}", code, tuple(chain))
+        return _Outcome(LinkStatus.BROKEN, f"重定向次数过多（超过 {MAX_REDIRECTS} 次）", None, tuple(chain))
+
+    def _judge(self, target: Target, response: httpx.Response, chain: tuple[str, ...]) -> _Outcome:
+        code = response.status_code
+        if code < 400:
+            return _Outcome(LinkStatus.OK, "", code, chain)
+        if code in _RETRY_STATUSES or code >= 500:
+            wait = retry_after_seconds(response.headers.get("retry-after")) if code in (429, 503) else None
+            if wait is not None:
+                wait = min(wait, self.settings.max_retry_after_seconds)
+                self._gate.block(target.host, wait)
+            kind = "请求过多" if code == 429 else "服务器错误"
+            return _Outcome(LinkStatus.SUSPECT, f"{kind} HTTP {code}", code, chain, transient=True, retry_after=wait)
+        name = _STATUS_NAMES.get(code, "无法访问")
+        return _Outcome(LinkStatus.BROKEN, f"{name}（HTTP {code}）", code, chain)
+
+    async def _request(self, target: Target, method: str, trace: _Trace) -> httpx.Response:
+        host = self._gate.host(target.host)
+        if target.scheme == "https" and host.certificate is not None:
+            trace.notes.append(_certificate_note(host.certificate))
+            return await self._send(target, method, trace, verify=False)
+        try:
+            return await self._send(target, method, trace, verify=True)
+        except httpx.TransportError as error:
+            problem = certificate_problem(error)
+            if problem is None:
+                raise
+            host.certificate = problem
+            trace.notes.append(_certificate_note(problem))
+            return await self._send(target, method, trace, verify=False)
+
+    async def _send(self, target: Target, method: str, trace: _Trace, *, verify: bool) -> httpx.Response:
+        async with self._gate.turn(target.host):
+            trace.requests += 1
+            with self._clients.client(verify) as client:
+                request = client.build_request(method, target.request_url)
+                async with asyncio.timeout(self.settings.timeout_seconds):
+                    response = await client.send(request, stream=True)
+                    try:
+                        size = response.headers.get("content-length", "")
+                        # Reading to the end (nothing, for HEAD) lets the connection be reused.
+                        if method == "HEAD" or (size.isdigit() and int(size) <= _SMALL_BODY):
+                            await response.aread()
+                    finally:
+                        await response.aclose()
+        return response
+
+    def _new_client(self, verify: bool, connections: int) -> httpx.AsyncClient:
+        # Loading the CA store takes tens of milliseconds: once per mode, not once per shard.
+        context = self._ssl.get(verify)
+        if context is None:
+            context = self._ssl[verify] = httpx.create_ssl_context(verify=verify, trust_env=not self.loopback_only)
+        return httpx.AsyncClient(
+            verify=context, follow_redirects=False, trust_env=not self.loopback_only,
+            timeout=httpx.Timeout(self.settings.timeout_seconds),
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+            headers={"User-Agent": self.user_agent, "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"},
+        )
+
+
+def _certificate_note(problem: str) -> str:
+    return f"证书错误：{problem}，已忽略证书继续检查"
+
+
+def _failed(failure: Failure, chain: tuple[str, ...]) -> _Outcome:
+    if failure.kind == "timeout":
+        return _Outcome(LinkStatus.TIMEOUT, failure.reason, None, chain, transient=True, timed_out=True)
+    if failure.kind == "invalid":
+        return _Outcome(LinkStatus.UNSUPPORTED, failure.reason, None, chain)
+    status = LinkStatus.SUSPECT if failure.transient else LinkStatus.BROKEN
+    return _Outcome(status, failure.reason, None, chain, transient=failure.transient)
+
+
+def _after_retry(outcome: _Outcome) -> _Outcome:
+    """The final word on an attempt that failed transiently twice: timeout stays timeout, the rest suspect."""
+    if outcome.timed_out:
+        return replace(outcome, reason=f"超时（{outcome.reason}，重试后仍超时）")
+    return replace(outcome, status=LinkStatus.SUSPECT, reason=f"{outcome.reason}（重试后仍失败）")

@@ -1,0 +1,239 @@
+"""The pure and pacing halves of the HTTP link checker: turning a link into a request URL (IDN hosts to
+punycode, invalid URLs refused), reading Retry-After, naming transport errors in Chinese, and the per-host
+gate that keeps politeness (requests in flight per host, a minimum interval between request starts, and a
+pause every request to a host honours after the server sent Retry-After).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import ipaddress
+import re
+import socket
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import idna
+
+from checker.tls import describe_verification
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_BAD_HOST_CHARS = re.compile(r"[\s/\\?#@<>\"'`{}|^%]")
+
+
+class UnsupportedUrl(ValueError):
+    """A link govcheck cannot request; the message is the Chinese reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A link made ready to request: the URL to send, its (ASCII) host for pacing and its scheme."""
+
+    request_url: str
+    host: str
+    scheme: str
+
+
+def ascii_host(host: str) -> str:
+    """The host as sent on the wire: IDN labels to punycode (UTS 46), IP literals and ASCII names as given."""
+    host = host.strip().rstrip(".").lower() if host.isascii() else host.strip().rstrip(".")
+    if not host:
+        raise UnsupportedUrl("链接地址无效：缺少主机名")
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.ip_address(host))
+    if _BAD_HOST_CHARS.search(host):
+        raise UnsupportedUrl(f"链接地址无效：主机名含非法字符（{host}）")
+    if host.isascii():
+        return host
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError as error:
+        raise UnsupportedUrl(f"链接地址无效：国际化域名无法转换（{host}：{error}）") from error
+
+
+def prepare_url(url: str) -> Target:
+    """Validate a link and build the URL to request (fragment dropped, IDN host in punycode).
+
+    Raises UnsupportedUrl with the Chinese reason for anything that is not a well-formed http(s) URL.
+    """
+    text = url.strip()
+    if not text:
+        raise UnsupportedUrl("链接地址为空")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as error:
+        raise UnsupportedUrl(f"链接地址无效：{error}") from error
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = f"{scheme}:" if scheme else "相对地址"
+        raise UnsupportedUrl(f"不支持检查此类链接（{shown}）")
+    host = ascii_host(parts.hostname or "")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc = f"{netloc}:{port}"
+    if parts.username is not None:
+        credentials = parts.username + (f":{parts.password}" if parts.password is not None else "")
+        netloc = f"{credentials}@{netloc}"
+    request_url = urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return Target(request_url, host, scheme)
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a Retry-After header asks to wait (delta-seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = datetime.now(UTC).timestamp() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def certificate_problem(error: BaseException) -> str | None:
+    """The Chinese description of a certificate verification failure inside ``error``, or None."""
+    for cause in _causes(error):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return describe_verification(cause.verify_code, cause.verify_message or str(cause)).reason
+    return None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A transport failure: its kind (timeout, reset, refused, dns, tls, other), Chinese reason, retry worth."""
+
+    kind: str
+    reason: str
+    transient: bool
+
+
+def describe_failure(error: BaseException, timeout_seconds: float) -> Failure:
+    """Name a transport exception the way a report reads it, and say whether a retry could change it."""
+    causes = _causes(error)
+    if any(isinstance(c, (httpx.TimeoutException, TimeoutError)) for c in causes):
+        return Failure("timeout", f"{timeout_seconds:g} 秒内无响应", True)
+    if any(isinstance(c, socket.gaierror) for c in causes) or "Name or service not known" in str(error):
+        return Failure("dns", "域名无法解析", False)
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "Connection refused" in str(error):
+        return Failure("refused", "连接被拒绝", True)
+    if any(isinstance(c, ssl.SSLError) for c in causes):
+        return Failure("tls", f"TLS 握手失败（{error}）", True)
+    if isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, ConnectionError)):
+        return Failure("reset", "连接被重置或服务器提前断开", True)
+    if isinstance(error, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return Failure("invalid", f"链接地址无效：{error}", False)
+    if isinstance(error, httpx.TransportError):
+        return Failure("other", f"连接失败（{type(error).__name__}：{error}）", True)
+    return Failure("other", f"检查出错（{type(error).__name__}：{error}）", False)
+
+
+@dataclass
+class _Host:
+    slots: asyncio.Semaphore
+    next_start: float = 0.0
+    blocked_until: float = 0.0
+    head_refused: bool = False
+    certificate: str | None = None
+
+
+class HostGate:
+    """Politeness for every request of a run: ``per_host`` in flight per host, ``concurrency`` overall, request
+    starts to one host at least ``min_interval`` apart, and a host-wide pause after Retry-After.
+
+    Starts are reserved as slots on a per-host timeline (a slot is taken when the request is allowed to go),
+    so N requests to one host take (N-1) × interval plus the last answer, with no drift from sleeping late.
+    """
+
+    def __init__(self, per_host: int, concurrency: int, min_interval: float) -> None:
+        self.per_host = per_host
+        self.min_interval = min_interval
+        self._overall = asyncio.Semaphore(concurrency)
+        self._hosts: dict[str, _Host] = {}
+
+    def host(self, name: str) -> _Host:
+        """The state kept for one host (created on first use)."""
+        state = self._hosts.get(name)
+        if state is None:
+            state = self._hosts[name] = _Host(asyncio.Semaphore(self.per_host))
+        return state
+
+    def block(self, name: str, seconds: float) -> None:
+        """Hold every later request to the host until ``seconds`` from now (the server asked, via Retry-After)."""
+        state = self.host(name)
+        state.blocked_until = max(state.blocked_until, time.monotonic() + seconds)
+
+    @contextlib.asynccontextmanager
+    async def turn(self, name: str) -> AsyncIterator[None]:
+        """Hold a request slot for the host: wait for capacity, the interval and any Retry-After pause."""
+        state = self.host(name)
+        async with state.slots, self._overall:
+            while True:
+                now = time.monotonic()
+                start = max(now, state.next_start, state.blocked_until)
+                if start <= now:
+                    break
+                # Another request may reserve meanwhile or a Retry-After may arrive: re-check after sleeping.
+                await asyncio.sleep(start - now)
+            state.next_start = now + self.min_interval
+            yield
+
+
+class ClientShards:
+    """HTTP clients for a run, sharded so that no connection pool grows large.
+
+    httpcore matches waiting requests to connections in time quadratic in the pool's size, so one pool of
+    64 connections is slower than eight pools of eight. Each request takes the least busy shard; with the
+    overall cap at most ``concurrency``, a shard always has a free connection.
+    """
+
+    SHARD_CONNECTIONS = 8
+
+    def __init__(self, concurrency: int, factory: Callable[[bool, int], httpx.AsyncClient]) -> None:
+        self._count = max(1, -(-concurrency // self.SHARD_CONNECTIONS))
+        self._factory = factory
+        self._clients: dict[bool, list[httpx.AsyncClient]] = {}
+        self._busy: dict[bool, list[int]] = {}
+
+    @contextlib.contextmanager
+    def client(self, verify: bool) -> Iterator[httpx.AsyncClient]:
+        """The least busy client (verifying certificates or not), held for one request."""
+        if verify not in self._clients:
+            self._clients[verify] = [self._factory(verify, self.SHARD_CONNECTIONS) for _ in range(self._count)]
+            self._busy[verify] = [0] * self._count
+        busy = self._busy[verify]
+        index = busy.index(min(busy))
+        busy[index] += 1
+        try:
+            yield self._clients[verify][index]
+        finally:
+            busy[index] -= 1
+
+    async def aclose(self) -> None:
+        """Close every client's connections."""
+        for clients in self._clients.values():
+            for client in clients:
+                await client.aclose()
+        self._clients.clear()
+        self._busy.clear()

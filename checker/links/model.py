@@ -1,0 +1,87 @@
+"""The shapes link checking passes around: link kinds, the closed status set, a link as found on a page,
+and the outcome of checking one URL. Plain data, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class LinkKind(StrEnum):
+    """What a link points at, as a citizen would name it (findings say it in Chinese via KIND_NAMES)."""
+
+    PAGE = "page"
+    IMAGE = "image"
+    ATTACHMENT = "attachment"
+    FRAME = "frame"
+    EXTERNAL = "external"
+
+
+KIND_NAMES = {
+    LinkKind.PAGE: "页面链接",
+    LinkKind.IMAGE: "图片",
+    LinkKind.ATTACHMENT: "附件",
+    LinkKind.FRAME: "内嵌框架",
+    LinkKind.EXTERNAL: "外部链接",
+}
+
+
+class LinkStatus(StrEnum):
+    """The closed set of outcomes for one URL.
+
+    ok: answered 2xx (after any redirects); broken: definite — 404/403/410 and other 4xx (confirmed by GET
+    when HEAD said so), a redirect loop, a host name that does not resolve, a missing in-page anchor;
+    suspect (疑似): 5xx, 429, a reset or refused connection that failed again after one retry; timeout: no
+    answer within the limit, twice; excluded: not checked by choice (an exclude pattern, external links
+    off, loopback-only test mode, the time budget spent); unsupported: a URL govcheck cannot check
+    (invalid, a scheme other than http(s)).
+    """
+
+    OK = "ok"
+    BROKEN = "broken"
+    SUSPECT = "suspect"
+    TIMEOUT = "timeout"
+    EXCLUDED = "excluded"
+    UNSUPPORTED = "unsupported"
+
+
+FAILING = frozenset({LinkStatus.BROKEN, LinkStatus.SUSPECT, LinkStatus.TIMEOUT})
+"""Statuses that become link.broken findings (suspect and timeout as 疑似)."""
+
+
+@dataclass(frozen=True)
+class FoundLink:
+    """One link as it appears on one page: its absolute URL, kind, visible text and how to find it again.
+
+    ``raw`` is the attribute value exactly as written (used to locate the element for evidence);
+    ``selector`` is a CSS selector that finds the element on the parent page.
+    """
+
+    url: str
+    kind: LinkKind
+    parent_url: str
+    text: str = ""
+    raw: str = ""
+    selector: str = ""
+    on_home: bool = False
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """The outcome of checking one URL: status, last HTTP status, redirect chain and the reason in Chinese.
+
+    ``redirects`` lists the URLs passed through (first the URL asked, last the final one) when the server
+    redirected. ``note`` records what the user should know even when the link is fine, e.g. a
+    certificate error the check went past. ``attempts`` counts requests made (HEAD, GET, retries).
+    """
+
+    url: str
+    status: LinkStatus
+    http_status: int | None = None
+    reason: str = ""
+    redirects: tuple[str, ...] = ()
+    note: str = ""
+    attempts: int = 0
+    elapsed_seconds: float = 0.0
+    extra: dict[str, str] = field(default_factory=dict)
