@@ -38,7 +38,14 @@
     return 'main';
   };
 
-  const links = Array.from(document.querySelectorAll('a[href]'));
+  // A page of 100,000 links must not take minutes: at most 30,000 are read, and what is asked of a row
+  // (its text, its links) is computed once per row element, not once per link in it.
+  const links = Array.from(document.querySelectorAll('a[href]')).slice(0, 30000);
+  const rowFacts = new Map();
+  const factsOf = (row) => {
+    if (!rowFacts.has(row)) rowFacts.set(row, { text: clean(row.innerText), links: row.querySelectorAll('a[href]').length });
+    return rowFacts.get(row);
+  };
   const navLinks = [];
   const moreLinks = [];
   const rowsByGroup = new Map();
@@ -74,9 +81,9 @@
       continue;
     }
     let row = link.closest('li, tr, dd, dt');
-    if (!row || !row.contains(link) || clean(row.innerText).length > 250) row = link.parentElement;
-    if (!row || row.querySelectorAll('a[href]').length > 3) continue;
-    const rowText = clean(row.innerText);
+    if (!row || !row.contains(link) || factsOf(row).text.length > 250) row = link.parentElement;
+    if (!row || factsOf(row).links > 3) continue;
+    const rowText = factsOf(row).text;
     if (rowText.length > 250) continue;
     const group = row.parentElement;
     if (!group) continue;
