@@ -6,6 +6,7 @@ when ``playwright install chromium`` has put it on the machine, then a system Ch
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -97,11 +98,21 @@ class BrowserEndpointError(RuntimeError):
     """A remote browser named by --browser-endpoint / --cdp-endpoint could not be reached."""
 
 
-async def connect_browser(playwright: Playwright, ws_endpoint: str | None, cdp_endpoint: str | None) -> Browser:
-    """Use a browser running elsewhere: a Playwright browser server (ws://) or a Chromium's DevTools port."""
+async def connect_browser(playwright: Playwright, ws_endpoint: str | None, cdp_endpoint: str | None,
+                          remote_browser_path: str | None = None) -> Browser:
+    """Use a browser running elsewhere: a Playwright browser server (ws://) or a Chromium's DevTools port.
+
+    A browser server launches the browser it was installed with; ``remote_browser_path`` names another
+    Chromium on the server's machine (with govcheck's quiet flags), which the server accepts only when
+    started with ``--unsafe``.
+    """
     try:
         if ws_endpoint:
-            return await playwright.chromium.connect(ws_endpoint, timeout=30_000)
+            headers = {}
+            if remote_browser_path:
+                options = {"executablePath": remote_browser_path, "args": launch_arguments(), "headless": True}
+                headers["x-playwright-launch-options"] = json.dumps(options)
+            return await playwright.chromium.connect(ws_endpoint, timeout=30_000, headers=headers)
         return await playwright.chromium.connect_over_cdp(cdp_endpoint or "", timeout=30_000)
     except PlaywrightError as error:
         where = ws_endpoint or cdp_endpoint

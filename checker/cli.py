@@ -115,10 +115,11 @@ def cli() -> None:
 @click.option("--shard", "shard_text", help="只检查第 K 份（共 N 份）站点，如 1/4；各份输出用 govcheck merge 合并")
 @click.option("--browser-endpoint", help="使用远程 Playwright 浏览器服务（ws://…）")
 @click.option("--cdp-endpoint", help="使用已启动调试端口的远程 Chromium（http://主机:端口）")
+@click.option("--remote-browser-path", help="远程浏览器服务所在机器上 Chromium 的路径（服务需以 --unsafe 启动）")
 def run(
     scenario: Path, out_dir: Path | None, as_of: date | None, browser_path: str | None, headed: bool,
     resume_dir: Path | None, allow_submit: bool, shard_text: str | None, browser_endpoint: str | None,
-    cdp_endpoint: str | None,
+    cdp_endpoint: str | None, remote_browser_path: str | None,
 ) -> None:
     """按场景文件检查全部站点，写出 results.json 与 report.html。"""
     try:
@@ -134,7 +135,8 @@ def run(
     _check_probe_store(suite)
     options = RunOptions(resume_dir or out_dir or _default_out(), as_of, browser_path, headed,
                          resume=resume_dir is not None, allow_submit=allow_submit, shard=shard,
-                         browser_endpoint=browser_endpoint, cdp_endpoint=cdp_endpoint)
+                         browser_endpoint=browser_endpoint, cdp_endpoint=cdp_endpoint,
+                         remote_browser_path=remote_browser_path)
     sys.exit(_execute(suite, options))
 
 

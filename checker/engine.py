@@ -86,6 +86,7 @@ class RunOptions:
     shard: tuple[int, int] | None = None
     browser_endpoint: str | None = None
     cdp_endpoint: str | None = None
+    remote_browser_path: str | None = None
     allow_submit: bool = False
 
 
@@ -186,7 +187,8 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
     unchecked: list[UncheckedSite] = []
     async with async_playwright() as playwright:
         if options.browser_endpoint or options.cdp_endpoint:
-            browser = await connect_browser(playwright, options.browser_endpoint, options.cdp_endpoint)
+            browser = await connect_browser(playwright, options.browser_endpoint, options.cdp_endpoint,
+                                            options.remote_browser_path)
         else:
             browser = await launch_browser(playwright, options.browser_path, options.headed)
         try:

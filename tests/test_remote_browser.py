@@ -65,6 +65,40 @@ def test_a_suite_runs_on_a_remote_chromium(remote_chromium: str, demo_server: De
     assert all(f.evidence for f in checked.findings)
 
 
+@pytest.fixture
+def browser_server() -> Iterator[str]:
+    """A Playwright browser server (``playwright run-server``), as a browser grid offers one."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "playwright", "run-server", "--port", str(port), "--host", "127.0.0.1", "--unsafe"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    try:
+        yield f"ws://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_suite_runs_on_a_playwright_browser_server(browser_server: str, demo_server: DemoServer,
+                                                     tmp_path: Path) -> None:
+    chromium = choose_browser(None, _bundled_chromium_path()).executable or _bundled_chromium_path()
+    site = f"  - {{name: 卫健委, unit: 示例市卫生健康委员会, kind: channel, url: '{demo_server.base_url}bm/wjw/'}}\n"
+    suite = parse_suite(f"suite: 浏览器服务\nas_of: 2020-11-06\nsites:\n{site}")
+    options = RunOptions(tmp_path, browser_endpoint=browser_server, remote_browser_path=str(chromium))
+    result = run_in_thread(suite, options)
+    [checked] = result.sites
+    assert checked.verdict is Verdict.PASS
+    assert {f.indicator for f in checked.findings} >= {"footer.identifier_missing", "newmedia.qr_missing"}
+    assert all((tmp_path / e.path).exists() for f in checked.findings for e in f.evidence)
+
+
 def test_an_unreachable_endpoint_is_a_configuration_error(tmp_path: Path) -> None:
     suite = tmp_path / "suite.yaml"
     suite.write_text("suite: x\nsites:\n  - {name: a, unit: b, url: 'http://127.0.0.1:9/'}\n", encoding="utf-8")
