@@ -310,6 +310,15 @@ def _wait_forever() -> None:
         console.print("已停止。")
 
 
+def _register_extra_commands() -> None:
+    from checker.cli_links import links_command
+
+    cli.add_command(links_command)
+
+
+_register_extra_commands()
+
+
 def main() -> None:
     """Console entry point: any unexpected exception is an internal error (exit 1), said plainly."""
     try:

@@ -8,6 +8,7 @@ page twice.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,7 @@ from checker.discover import ColumnCandidate, DatedItem
 from checker.evidence import EvidenceStore
 from checker.fetch import PageFetcher
 from checker.lexicon import TypoEntry
+from checker.links.inspect import CheckOne
 from checker.observe import PageSnapshot, take_snapshot
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.results import CheckRecord, CheckStatus, ColumnRecord, Evidence, Finding
@@ -87,6 +89,16 @@ class SiteContext:
     allow_submit: bool = False
     qr_captions: dict[str, str] = field(default_factory=dict)
     politeness: Politeness = field(default_factory=Politeness)
+    check_link: CheckOne | None = None
+    nested_scopes: tuple[str, ...] = ()
+    deadline: float | None = None
+    """When the site's time budget ends (``time.monotonic()``); families that can stop early read it."""
+
+    def seconds_left(self, reserve: float = 0.0) -> float | None:
+        """Seconds until the site's budget ends, less ``reserve`` for the families after; None: no budget."""
+        if self.deadline is None:
+            return None
+        return max(0.0, self.deadline - time.monotonic() - reserve)
 
     @property
     def scope(self) -> str:

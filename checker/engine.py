@@ -26,6 +26,7 @@ from checker.checks.registry import FAMILIES
 from checker.context import CheckFamily, SiteContext, SiteOutcome
 from checker.evidence import EvidenceStore
 from checker.journal import Journal, RunHeader, suite_digest
+from checker.links.http_check import LinkChecker
 from checker.manifest import write_manifest
 from checker.politeness import Politeness
 from checker.results import CheckStatus, RunResult, SiteResult, UncheckedSite, write_results
@@ -107,8 +108,23 @@ def _site_result(site: Site, outcome: SiteOutcome, rules: RuleSet, index: int | 
     )
 
 
+def nested_scopes(sites: Sequence[Site], site: Site) -> tuple[str, ...]:
+    """The scopes of the suite's other sites that lie inside this site's (a portal's hosted channels)."""
+    own = site.scope_prefix()
+    return tuple(sorted({other.scope_prefix() for other in sites
+                         if other.scope_prefix() != own and other.scope_prefix().startswith(own)}))
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What all sites of a run share: per-host pacing and the link checker (each URL checked once)."""
+
+    politeness: Politeness
+    link_checker: LinkChecker
+
+
 async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, store: EvidenceStore,
-                   options: RunOptions, politeness: Politeness, budget_seconds: float) -> SiteResult:
+                   options: RunOptions, shared: _Shared, budget_seconds: float) -> SiteResult:
     progress = options.progress
     site = suite.sites[index]
     settings: Settings = suite.settings
@@ -125,9 +141,11 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
     page = await context.new_page()
     site_context = SiteContext(
         context, page, site, index, suite.rules, settings, as_of, suite.window, store,
-        lambda text: progress.step(index, text), allow_submit=options.allow_submit, politeness=politeness,
+        lambda text: progress.step(index, text), allow_submit=options.allow_submit, politeness=shared.politeness,
+        check_link=shared.link_checker.check, nested_scopes=nested_scopes(suite.sites, site),
     )
     site_context.typos = tuple(suite.typos)
+    site_context.deadline = time.monotonic() + budget_seconds
     try:
         await asyncio.wait_for(run_families(site_context, options.families), timeout=budget_seconds)
     except TimeoutError:
@@ -191,6 +209,7 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
                                             options.remote_browser_path)
         else:
             browser = await launch_browser(playwright, options.browser_path, options.headed)
+        link_checker = LinkChecker(suite.settings.links, user_agent=await _user_agent(browser))
         try:
             await _check_fonts(browser, options.progress)
 
@@ -208,7 +227,8 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
                         options.progress.warn(f"{suite.sites[index].name}：超出运行时间预算，未检查")
                         return None
                     options.progress.site_started(index, suite.sites[index])
-                    result = await _inspect(browser, suite, index, as_of, store, options, politeness, budget)
+                    result = await _inspect(browser, suite, index, as_of, store, options,
+                                            _Shared(politeness, link_checker), budget)
                 journal.append(index, result)
                 options.progress.site_finished(index, result)
                 return result
@@ -216,6 +236,7 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
             chosen = shard_indices(suite.sites, *options.shard) if options.shard else range(len(suite.sites))
             sites = await asyncio.gather(*(one(index) for index in chosen))
         finally:
+            await link_checker.aclose()
             await browser.close()
     result = RunResult(
         tool_version=__version__, suite=suite.suite, as_of=as_of,

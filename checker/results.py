@@ -58,6 +58,8 @@ class Finding(BaseModel):
     seen_at: datetime | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     rule: str = Field(default="", description="the rule broken, with its threshold and weight (rulecite)")
+    points: float | None = Field(default=None, ge=0, description="this finding's own deduction, when its "
+                                 "indicator weighs findings differently (a broken link on the home page)")
 
     @field_validator("indicator")
     @classmethod

@@ -48,6 +48,9 @@ def _weight(indicator_id: str, severity: Severity, rules: RuleSet) -> str:
     deduction = rules.deductions.get(indicator_id)
     if deduction is None:
         return "扣分项"
+    if indicator_id == "link.broken":
+        return (f"首页每个扣{rules.links.home_points:g}分、其他页面每个扣{rules.links.other_points:g}分，"
+                f"最多扣{deduction.cap:g}分")
     return f"每项扣{deduction.points:g}分，最多扣{deduction.cap:g}分"
 
 

@@ -197,6 +197,18 @@ class HiddenLinkRules(BaseModel):
         return value
 
 
+class LinkRules(BaseModel):
+    """链接不可用: points per failing link, by where it was found (home page −1, other pages −0.1 (?)).
+
+    The indicator's total stays capped by ``deductions['link.broken'].cap``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    home_points: float = Field(default=1.0, ge=0)
+    other_points: float = Field(default=0.1, ge=0)
+    report_suspect: bool = Field(default=True, description="5xx/超时重试后仍失败的“疑似”链接也扣分")
+
+
 class RuleSet(BaseModel):
     """Every threshold and point value the judges and the scorer read."""
 
@@ -208,6 +220,7 @@ class RuleSet(BaseModel):
     publishing: PublishingRules = Field(default_factory=PublishingRules)
     interaction: InteractionRules = Field(default_factory=InteractionRules)
     hidden_links: HiddenLinkRules = Field(default_factory=HiddenLinkRules)
+    links: LinkRules = Field(default_factory=LinkRules)
     deductions: dict[str, Deduction] = Field(default_factory=_default_deductions)
     disabled: list[str] = Field(default_factory=list)
 

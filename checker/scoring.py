@@ -30,13 +30,14 @@ def score_findings(findings: Sequence[Finding], rules: RuleSet) -> Score:
             for key, count in vetoes.items()
         ]
         return Score(Verdict.FAIL, None, reasons, {})
-    counts = Counter(f.indicator for f in findings if f.severity is Severity.DEDUCTION)
-    deductions: dict[str, float] = {}
-    for key, count in counts.items():
-        rule = rules.deductions.get(key)
-        if rule is None:
+    taken: dict[str, float] = {}
+    for finding in findings:
+        rule = rules.deductions.get(finding.indicator)
+        if finding.severity is not Severity.DEDUCTION or rule is None:
             continue
-        deductions[key] = round(min(rule.points * count, rule.cap), 2)
+        points = rule.points if finding.points is None else finding.points
+        taken[finding.indicator] = taken.get(finding.indicator, 0.0) + points
+    deductions = {key: round(min(total, rules.deductions[key].cap), 2) for key, total in taken.items()}
     score = round(max(0.0, 100.0 - sum(deductions.values())), 2)
     verdict = Verdict.PASS if score >= rules.pass_score else Verdict.FAIL
     return Score(verdict, score, [], deductions)

@@ -11,6 +11,7 @@ from checker.checks.columns import ColumnsCheck, HomeFreshnessCheck
 from checker.checks.footer_marks import FooterCheck
 from checker.checks.guide import GuideCheck
 from checker.checks.hidden_links import HiddenLinksCheck
+from checker.checks.links import LinksCheck
 from checker.checks.message_form import MessageFormCheck
 from checker.checks.newmedia_accounts import NewMediaAccountsCheck
 from checker.checks.newmedia_qr import FooterQrCheck
@@ -36,6 +37,7 @@ FAMILIES: tuple[CheckFamily, ...] = (
     PublishingCheck(),
     GuideCheck(),
     TypoCheck(),
+    LinksCheck(),
     FooterCheck(),
 )
 

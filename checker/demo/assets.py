@@ -184,6 +184,7 @@ def build_assets(qr_payloads: dict[str, str | None]) -> dict[str, bytes]:
         "/static/logo.png": logo(),
         "/favicon.ico": favicon(),
     }
+    assets["/static/img/loading.png"] = picture(48, 32, next(iter(PALETTES.values())), seed=99)
     for index, name in enumerate(PALETTES):
         assets[f"/static/img/{name}.png"] = picture(560, 320, PALETTES[name], seed=index + 1)
         assets[f"/static/img/{name}_s.png"] = picture(280, 180, PALETTES[name], seed=index + 11)

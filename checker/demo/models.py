@@ -60,6 +60,8 @@ class Article:
     file: Article | None = None
     interpretation: Article | None = None
     backlink: bool = True
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    figures: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def url(self) -> str:

@@ -128,13 +128,19 @@ def article_page(site: Site, article: Article) -> str:
     if article.file and article.backlink:
         related.append(f'相关文件：<a href="{article.file.url}">{esc(article.file.title)}</a>')
     related_html = "".join(f"<p>{line}</p>" for line in related)
+    files = "".join(f'<p>附件：<a href="{esc(a["href"])}">{esc(a["name"])}</a></p>' for a in article.attachments)
+    figures = "".join(  # lazy images, as CMS templates write them: the address waits in data-src
+        f'<p class="figure"><img src="/static/img/loading.png" data-src="{esc(f["src"])}" alt="{esc(f["alt"])}"></p>'
+        for f in article.figures)
     source = site.footer.host if site.key != "portal" else "示例市人民政府办公室"
     inner = f"""{meta}<div class="article">
 <h1>{status}{esc(article.title)}</h1>
 <div class="info">发布时间：{fmt_date(article.date)}　　来源：{esc(source)}　　<span>【字体：大 中 小】</span></div>
-<div class="text">{_paragraphs(article.body)}</div>
+<div class="text">{figures}{_paragraphs(article.body)}</div>
+<div class="attachments">{files}</div>
 <div class="related">{related_html}</div>
-<div class="print">【打印本页】　【关闭窗口】</div>
+<div class="print"><a href="javascript:window.print()">【打印本页】</a>　<a href="#top">【返回顶部】</a>
+　【关闭窗口】</div>
 </div>"""
     return document(site, article.title, f'{breadcrumb(crumbs)}<div class="detail">{inner}</div>')
 
@@ -217,7 +223,8 @@ def portal_home(site: Site, content: Content) -> str:
         "hdjl",
     )
     channels = [(s.name, s.prefix) for s in content.sites.values() if s.key != "portal"]
-    services = [("个人办事", "/bsfw/"), ("法人办事", "/bsfw/"), ("政府信息公开指南", "/zwgk/xxgkzn/")]
+    services = [("个人办事", "/bsfw/"), ("法人办事", "/bsfw/"), ("公共资源交易", "/ggzy/"),
+                ("政府信息公开指南", "/zwgk/xxgkzn/")]
     bsfw = _tiles("办事服务", "/bsfw/", services, "bsfw")
     main = f"""<div class="row row-top">{_focus(site, content)}{news}</div>
 <div class="row row3">{notices}{files}{readings}</div>

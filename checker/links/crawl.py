@@ -1,0 +1,297 @@
+"""Breadth-first crawl of one site within its scope, in the rendered browser, with several tabs.
+
+Pages are read as a citizen's browser shows them (links built by scripts, lazy image sources), level by
+level so a page limit always keeps the pages nearest the home page. Images, media and fonts are not
+downloaded by the crawl's tabs: their addresses are read from the DOM and checked by the link checker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import httpx
+from playwright.async_api import BrowserContext, Page, Response, Route
+from playwright.async_api import Error as PlaywrightError
+
+from checker.browser import USER_AGENT_SUFFIX
+from checker.links.extract import MissingAnchor, PageLinks, crawlable, raw_links, sort_links
+from checker.links.model import FoundLink, LinkResult, LinkStatus
+from checker.links.page_fetch import fetch_html
+from checker.links.static_links import static_links
+from checker.politeness import Politeness
+from checker.scenario import LinkSettings
+
+LINKS_SCRIPT = resources.files("checker").joinpath("links.js").read_text(encoding="utf-8")
+_HEAVY_SUFFIXES = ("png", "jpg", "jpeg", "gif", "webp", "bmp", "svg", "ico", "tif", "tiff", "woff", "woff2", "ttf",
+                   "otf", "eot", "mp3", "mp4", "avi", "flv", "wmv", "webm", "css")
+"""Files the crawl's tabs do not download: their addresses are read from the DOM and checked over HTTP."""
+_HEAVY = re.compile(rf"\.(?:{'|'.join(_HEAVY_SUFFIXES)})(?:[?#]|$)", re.IGNORECASE)
+_BLOCKED_PATTERNS = [pattern for suffix in _HEAVY_SUFFIXES for pattern in (f"*.{suffix}", f"*.{suffix}?*")]
+TAB_PAGES = 50
+"""Pages a crawl tab opens before it is replaced: a long-lived tab's memory grows with every page."""
+
+
+@dataclass(frozen=True)
+class CrawledPage:
+    """One page the crawl opened: where, how deep, how it answered and how many links it holds."""
+
+    url: str
+    depth: int
+    final_url: str
+    status: int | None
+    error: str = ""
+    links_total: int = 0
+    links_kept: int = 0
+
+
+@dataclass
+class CrawlReport:
+    """What a crawl saw: the pages opened, every link occurrence, missing in-page anchors, and its limits."""
+
+    pages: list[CrawledPage] = field(default_factory=list)
+    links: list[FoundLink] = field(default_factory=list)
+    missing_anchors: list[tuple[str, MissingAnchor]] = field(default_factory=list)
+    visited: dict[str, LinkResult] = field(default_factory=dict)
+    skipped: int = 0
+    not_crawled: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+LinkSink = Callable[[FoundLink], None]
+
+
+async def _skip_heavy(route: Route) -> None:
+    await route.abort()
+
+
+def _redirect_chain(response: Response | None) -> tuple[str, ...]:
+    if response is None:
+        return ()
+    chain = [response.request.url]
+    request = response.request.redirected_from
+    while request is not None:
+        chain.append(request.url)
+        request = request.redirected_from
+    return tuple(reversed(chain)) if len(chain) > 1 else ()
+
+
+class _Frontier:
+    """The crawl's queue: pages to open, nearest first, each URL once; workers wait while others may still
+    add pages, and stop when nothing is queued or in flight (or the page limit is reached)."""
+
+    def __init__(self, start: str, max_depth: int) -> None:
+        self._max_depth = max_depth
+        self._seen = {start}
+        self._queue: list[tuple[int, int, str]] = [(0, 0, start)]
+        self._order = 1
+        self._beyond = 0
+        self.in_flight = 0
+        self._changed = asyncio.Condition()
+
+    def add(self, urls: list[str], depth: int) -> None:
+        """Queue the pages not seen yet (those past ``max_depth`` are only counted)."""
+        for url in urls:
+            if url in self._seen:
+                continue
+            self._seen.add(url)
+            if depth > self._max_depth:
+                self._beyond += 1
+                continue
+            heapq.heappush(self._queue, (depth, self._order, url))
+            self._order += 1
+
+    async def next(self, full: bool) -> tuple[int, str] | None:
+        """The nearest page to open, or None when the crawl is over for this worker."""
+        async with self._changed:
+            while not self._queue and self.in_flight:
+                await self._changed.wait()
+            if not self._queue or full:
+                return None
+            depth, _, url = heapq.heappop(self._queue)
+            self.in_flight += 1
+            return depth, url
+
+    async def done(self) -> None:
+        """A page is read (its links already added): wake the workers waiting for more."""
+        async with self._changed:
+            self.in_flight -= 1
+            self._changed.notify_all()
+
+    def left_over(self) -> int:
+        """Pages found but not opened: still queued at the page limit, or deeper than ``max_depth``."""
+        return len(self._queue) + self._beyond
+
+
+class SiteCrawler:
+    """Crawls one site breadth first, handing each link found to ``sink``: with ``settings.crawl_tabs`` tabs
+    when rendering, with as many pages in flight as a host may take (``per_host``) when fetching."""
+
+    def __init__(self, context: BrowserContext, site_url: str, scope: str, settings: LinkSettings,
+                 page_timeout_seconds: float, politeness: Politeness | None = None,
+                 sink: LinkSink | None = None, skip_scopes: tuple[str, ...] = ()) -> None:
+        self._context = context
+        self._site_url = site_url
+        self._scope = scope
+        self._settings = settings
+        self._timeout_ms = page_timeout_seconds * 1000
+        self._politeness = politeness or Politeness()
+        self._sink = sink or (lambda link: None)
+        self._skip_scopes = skip_scopes
+        self._client: httpx.AsyncClient | None = None
+        self._spoiled: set[Page | None] = set()
+        self._opened: dict[int, int] = {}
+        self.report = CrawlReport()
+
+    async def crawl(self, start_url: str | None = None) -> CrawlReport:
+        """Crawl from the home page to ``max_depth`` levels or ``max_pages`` pages, whichever comes first.
+
+        Breadth first without waiting for a whole level: the nearest page queued is always opened next, so
+        one slow page holds up only its own worker.
+        """
+        start = start_url or self._site_url
+        rendering = self._settings.crawl_mode == "render"
+        workers = self._settings.crawl_tabs if rendering else max(self._settings.crawl_tabs, self._settings.per_host)
+        tabs = [await self._new_tab() if rendering else None for _ in range(workers)]
+        frontier = _Frontier(start, self._settings.max_depth)
+        try:
+            await asyncio.gather(*(self._work(slot, tabs, frontier) for slot in range(workers)))
+        finally:
+            for tab in tabs:
+                if tab is not None:
+                    with contextlib.suppress(PlaywrightError):
+                        await tab.close()
+            if self._client is not None:
+                await self._client.aclose()
+        self.report.not_crawled = frontier.left_over()
+        if self.report.not_crawled:
+            self.report.notes.append(
+                f"达到抓取上限（{self._settings.max_pages}个页面、{self._settings.max_depth}层），"
+                f"另有{self.report.not_crawled}个页面只检查链接、未打开")
+        return self.report
+
+    def opens(self, link: FoundLink) -> bool:
+        """Whether the crawl opens this link: a page in scope, not inside another site of the suite (a
+        portal does not crawl the department channels it hosts; their links are still checked)."""
+        return crawlable(link, self._scope) and not link.url.startswith(self._skip_scopes)
+
+    async def _replace(self, tab: Page | None) -> Page | None:
+        """A fresh tab for one whose navigation failed (its error page would interrupt the next one) or that
+        has opened its share of pages."""
+        self._spoiled.discard(tab)
+        if tab is not None:
+            with contextlib.suppress(PlaywrightError):
+                await tab.close()
+        return await self._new_tab() if self._settings.crawl_mode == "render" else None
+
+    async def _new_tab(self) -> Page:
+        """A crawl tab that does not download images, media, fonts or style sheets.
+
+        Chromium blocks them itself (DevTools ``Network.setBlockedURLs``: no round trip per request); a
+        browser without that protocol gets Playwright's request interception instead.
+        """
+        tab = await self._context.new_page()
+        try:
+            session = await self._context.new_cdp_session(tab)
+            await session.send("Network.enable")
+            await session.send("Network.setBlockedURLs", {"urls": _BLOCKED_PATTERNS})
+        except PlaywrightError:
+            await tab.route(_HEAVY, _skip_heavy)
+        return tab
+
+    async def _work(self, slot: int, tabs: list[Page | None], frontier: _Frontier) -> None:
+        """One worker: open the nearest queued page, queue its in-scope pages, until nothing is left."""
+        while (job := await frontier.next(len(self.report.pages) + frontier.in_flight
+                                          >= self._settings.max_pages)) is not None:
+            depth, url = job
+            try:
+                found = await self._read_page(tabs[slot], url, depth)
+                frontier.add([link.url for link in found if self.opens(link)], depth + 1)
+            finally:
+                await frontier.done()
+            self._opened[slot] = self._opened.get(slot, 0) + 1
+            if tabs[slot] in self._spoiled or self._opened[slot] % TAB_PAGES == 0:
+                tabs[slot] = await self._replace(tabs[slot])
+
+    async def _read_page(self, tab: Page | None, url: str, depth: int) -> tuple[FoundLink, ...]:
+        if self._politeness.respect_robots and not await self._politeness.allowed(url, self._context.request):
+            self.report.pages.append(CrawledPage(url, depth, url, None, "robots.txt 不允许访问"))
+            return ()
+        await self._politeness.wait_turn(url)
+        if self._settings.crawl_mode == "fetch":
+            return await self._fetch_page(url, depth)
+        assert tab is not None
+        return await self._render_page(tab, url, depth)
+
+    async def _fetch_page(self, url: str, depth: int) -> tuple[FoundLink, ...]:
+        """Read a page's links from its HTML (no rendering): the fast mode, for sites that build no links
+        with scripts."""
+        try:
+            fetched = await fetch_html(self._http(), url)
+        except httpx.HTTPError as error:
+            self.report.pages.append(CrawledPage(url, depth, url, None, f"{type(error).__name__}: {error}"[:160]))
+            return ()
+        status = fetched.status
+        if status < 400:
+            self.report.visited[url] = LinkResult(url, LinkStatus.OK, status, redirects=fetched.redirects)
+        if status >= 400 or fetched.html is None or not fetched.final_url.startswith(self._scope):
+            self.report.pages.append(CrawledPage(url, depth, fetched.final_url, status))
+            return ()
+        data = await asyncio.to_thread(static_links, fetched.html, fetched.final_url,
+                                       self._settings.max_links_per_page)
+        return self._accept(url, depth, fetched.final_url, status, data)
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                verify=False, follow_redirects=True, timeout=self._timeout_ms / 1000,
+                headers={"User-Agent": f"Mozilla/5.0 {USER_AGENT_SUFFIX}"},
+                limits=httpx.Limits(max_connections=max(4, self._settings.crawl_tabs, self._settings.per_host)))
+        return self._client
+
+    async def _render_page(self, tab: Page, url: str, depth: int) -> tuple[FoundLink, ...]:
+        try:
+            response = await self._goto(tab, url)
+        except PlaywrightError as error:
+            message = (str(error).splitlines() or ["无法打开"])[0][:160]
+            self.report.pages.append(CrawledPage(url, depth, tab.url, None, message))
+            self._spoiled.add(tab)  # Chromium's error page may still cut into the tab's next navigation
+            return ()
+        status = response.status if response else None
+        if status is not None and status < 400:
+            self.report.visited[url] = LinkResult(url, LinkStatus.OK, status, redirects=_redirect_chain(response))
+        final = tab.url
+        if (status is not None and status >= 400) or not final.startswith(self._scope):
+            self.report.pages.append(CrawledPage(url, depth, final, status))
+            return ()
+        try:
+            data = await tab.evaluate(LINKS_SCRIPT, self._settings.max_links_per_page)
+        except PlaywrightError as error:
+            self.report.pages.append(CrawledPage(url, depth, final, status, str(error).splitlines()[0][:160]))
+            return ()
+        return self._accept(url, depth, final, status, data)
+
+    async def _goto(self, tab: Page, url: str) -> Response | None:
+        return await tab.goto(url, wait_until="load", timeout=self._timeout_ms)
+
+    def _accept(self, url: str, depth: int, final: str, status: int | None,
+                data: dict[str, Any]) -> tuple[FoundLink, ...]:
+        sorted_links = sort_links(raw_links(data["links"]), final, self._site_url, data["ids"], on_home=depth == 0)
+        self._keep(final, sorted_links)
+        self.report.pages.append(CrawledPage(url, depth, final, status, "", data["total"], len(data["links"])))
+        if data["total"] > len(data["links"]):
+            self.report.notes.append(f"{final} 有{data['total']}个链接，只检查前{len(data['links'])}个")
+        return sorted_links.links
+
+    def _keep(self, page_url: str, links: PageLinks) -> None:
+        self.report.skipped += links.skipped
+        self.report.missing_anchors += [(page_url, anchor) for anchor in links.missing_anchors]
+        for link in links.links:
+            self.report.links.append(link)
+            self._sink(link)

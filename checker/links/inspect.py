@@ -1,0 +1,98 @@
+"""One site's link inspection: crawl it, check every link found (once per run), and gather the outcome.
+
+Links that are not pages to crawl (images, attachments, external links, pages out of scope) are checked
+while the crawl goes on; pages in scope wait for the crawl, since the browser's own visit already tells
+whether they open (only the ones that failed are sent to the checker for its retry and a definite status).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from playwright.async_api import BrowserContext
+
+from checker.links.crawl import CrawlReport, SiteCrawler
+from checker.links.model import FoundLink, LinkKind, LinkResult, LinkStatus
+from checker.politeness import Politeness
+from checker.scenario import LinkSettings
+
+CheckOne = Callable[..., Awaitable[LinkResult]]
+
+
+@dataclass
+class LinkReport:
+    """A site's links: the crawl, each unique URL's result, and every place each URL appears."""
+
+    crawl: CrawlReport
+    results: dict[str, LinkResult] = field(default_factory=dict)
+    occurrences: dict[str, list[FoundLink]] = field(default_factory=dict)
+
+
+def _unchecked(url: str, budget: float) -> LinkResult:
+    return LinkResult(url, LinkStatus.EXCLUDED, reason=f"超出链接检查的时间预算（{budget:g}秒），未检查")
+
+
+def anchor_occurrences(crawl: CrawlReport) -> tuple[list[FoundLink], dict[str, LinkResult]]:
+    """Missing in-page anchors as links of their own, each with a definite result."""
+    links: list[FoundLink] = []
+    results: dict[str, LinkResult] = {}
+    for page_url, anchor in crawl.missing_anchors:
+        url = f"{page_url.split('#')[0]}#{anchor.fragment}"
+        links.append(FoundLink(url, LinkKind.PAGE, page_url, anchor.text, anchor.raw, f"{anchor.position}|href",
+                               on_home=any(p.final_url == page_url and p.depth == 0 for p in crawl.pages)))
+        results[url] = LinkResult(url, LinkStatus.BROKEN, reason=f"页内锚点“#{anchor.fragment}”在本页找不到目标")
+    return links, results
+
+
+async def inspect_links(context: BrowserContext, site_url: str, scope: str, settings: LinkSettings,
+                        page_timeout_seconds: float, check: CheckOne,
+                        politeness: Politeness | None = None, skip_scopes: tuple[str, ...] = (),
+                        budget_seconds: float | None = None) -> LinkReport:
+    """Crawl the site within ``scope`` and check every link; ``check(url, external=…)`` is the run's checker.
+
+    Within ``budget_seconds`` (default: the settings' budget): a crawl still going then stops where it is,
+    and links not yet checked are recorded as 未检查 with the reason, so a site of 100,000 links ends with
+    what was seen instead of overrunning the site's time.
+    """
+    budget = budget_seconds if budget_seconds is not None else settings.budget_seconds
+    deadline = time.monotonic() + budget
+    tasks: dict[str, asyncio.Task[LinkResult]] = {}
+
+    def schedule(link: FoundLink) -> None:
+        if link.url not in tasks:
+            tasks[link.url] = asyncio.ensure_future(check(link.url, external=link.kind is LinkKind.EXTERNAL))
+
+    def during_crawl(link: FoundLink) -> None:
+        if not crawler.opens(link):
+            schedule(link)
+
+    crawler = SiteCrawler(context, site_url, scope, settings, page_timeout_seconds, politeness, during_crawl,
+                          skip_scopes)
+    try:
+        try:
+            crawl = await asyncio.wait_for(crawler.crawl(), timeout=max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            crawl = crawler.report
+            crawl.notes.append(f"链接检查超出时间预算（{budget:g}秒），抓取在{len(crawl.pages)}个页面处停止")
+        for link in crawl.links:
+            if link.url not in crawl.visited:
+                schedule(link)
+        if tasks:
+            await asyncio.wait(tasks.values(), timeout=max(0.0, deadline - time.monotonic()))
+        late = [url for url, task in tasks.items() if not task.done()]
+        checked = {url: _unchecked(url, budget) if url in late else task.result() for url, task in tasks.items()}
+    finally:
+        for task in tasks.values():
+            task.cancel()
+    if late:
+        crawl.notes.append(f"超出时间预算，{len(late)}个链接未检查")
+    report = LinkReport(crawl)
+    anchors, anchor_results = anchor_occurrences(crawl)
+    for link in [*crawl.links, *anchors]:
+        report.occurrences.setdefault(link.url, []).append(link)
+    report.results = {url: checked.get(url) or crawl.visited.get(url) or anchor_results[url]
+                      for url in report.occurrences}
+    return report

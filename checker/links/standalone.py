@@ -1,0 +1,98 @@
+"""Link checking on its own, without a scenario: one site crawled from a URL, or a list of URLs.
+
+Behind ``govcheck links``: a quick check of one site or an exported link list, and the entry point the
+link benchmark measures. The JSON it writes lists every unique URL with its status and where it appears.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.async_api import async_playwright
+
+from checker.browser import USER_AGENT_SUFFIX, launch_browser
+from checker.links.http_check import LinkChecker
+from checker.links.inspect import LinkReport, inspect_links
+from checker.links.model import FoundLink, LinkResult, LinkStatus
+from checker.politeness import Politeness
+from checker.scenario import LinkSettings
+
+
+@dataclass
+class LinkRun:
+    """The outcome of a standalone link check: results per URL, their places, pages crawled, time taken."""
+
+    results: dict[str, LinkResult]
+    occurrences: dict[str, list[FoundLink]] = field(default_factory=dict)
+    pages: int = 0
+    links_found: int = 0
+    notes: list[str] = field(default_factory=list)
+    elapsed_seconds: float = 0.0
+
+    def by_status(self) -> dict[str, int]:
+        """How many unique URLs ended in each status."""
+        counts = {status.value: 0 for status in LinkStatus}
+        for result in self.results.values():
+            counts[result.status.value] += 1
+        return counts
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON the command writes (documented in README: 单独检查链接)."""
+        return {
+            "pages": self.pages, "links_found": self.links_found, "unique_links": len(self.results),
+            "by_status": self.by_status(), "elapsed_seconds": round(self.elapsed_seconds, 3), "notes": self.notes,
+            "results": [
+                {"url": url, "status": result.status.value, "http_status": result.http_status,
+                 "reason": result.reason, "note": result.note, "redirects": list(result.redirects),
+                 "kind": places[0].kind.value if (places := self.occurrences.get(url)) else "",
+                 "parents": list(dict.fromkeys(place.parent_url for place in places or []))[:20]}
+                for url, result in self.results.items()
+            ],
+        }
+
+
+def scope_of(url: str) -> str:
+    """The default scope of a start URL: its folder (a channel's sub-tree, or the whole host at ``/``)."""
+    parts = urlsplit(url)
+    folder = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
+    return f"{parts.scheme}://{parts.netloc}{folder or '/'}"
+
+
+async def check_site(url: str, settings: LinkSettings, *, scope: str | None = None,
+                     browser_path: str | None = None, page_timeout_seconds: float = 20) -> LinkRun:
+    """Crawl one site from ``url`` in the browser and check every link found."""
+    started = time.monotonic()
+    async with async_playwright() as playwright:
+        browser = await launch_browser(playwright, browser_path)
+        try:
+            context = await browser.new_context(ignore_https_errors=True, locale="zh-CN",
+                                                user_agent=f"{USER_AGENT_SUFFIX} (link check)")
+            async with LinkChecker(settings) as checker:
+                report: LinkReport = await inspect_links(
+                    context, url, scope or scope_of(url), settings, page_timeout_seconds, checker.check,
+                    Politeness(settings.min_interval_seconds))
+        finally:
+            await browser.close()
+    return LinkRun(report.results, report.occurrences, len(report.crawl.pages), len(report.crawl.links),
+                   report.crawl.notes, time.monotonic() - started)
+
+
+async def check_urls(urls: list[str], settings: LinkSettings) -> LinkRun:
+    """Check a list of URLs (no crawl); duplicates are checked once."""
+    started = time.monotonic()
+    unique = list(dict.fromkeys(u.strip() for u in urls if u.strip()))
+    async with LinkChecker(settings) as checker:
+        results = await asyncio.gather(*(checker.check(u) for u in unique))
+    return LinkRun(dict(zip(unique, results, strict=True)), links_found=len(urls),
+                   elapsed_seconds=time.monotonic() - started)
+
+
+def write_json(run: LinkRun, target: Path) -> None:
+    """Write the run's JSON (UTF-8, Chinese kept readable)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(run.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,0 +1,59 @@
+"""Links of a page read from its HTML without rendering (the crawl's ``fetch`` mode), in the same shape
+``links.js`` returns from a rendered page, element positions included (so evidence can box them later).
+
+Pure: HTML text in, link records out (lxml's HTML parser, which copes with broken markup).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+_LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src")
+
+
+def _text(element: lxml.html.HtmlElement) -> str:
+    own = " ".join(element.text_content().split())
+    if own:
+        return own[:80]
+    image = element.find(".//img[@alt]")
+    alt = image.get("alt") if image is not None else None
+    return (alt or element.get("title") or element.get("alt") or "").strip()[:80]
+
+
+def _resolve(raw: str, base: str) -> str:
+    try:
+        return urljoin(base, raw.strip())
+    except ValueError:
+        return ""
+
+
+def static_links(html: str, page_url: str, limit: int) -> dict[str, object]:
+    """``{"links": [...], "total": n, "ids": [...]}`` as ``links.js`` gives them, from static HTML."""
+    try:
+        root = lxml.html.document_fromstring(html or "<html></html>")
+    except (etree.ParserError, ValueError):
+        return {"links": [], "total": 0, "ids": []}
+    base_element = root.find(".//base[@href]")
+    base = _resolve(base_element.get("href", ""), page_url) if base_element is not None else page_url
+    found: list[dict[str, object]] = []
+    total = 0
+    position = -1
+    for element in root.iter("a", "area", "img", "iframe", "frame"):
+        tag = element.tag
+        attrs = {"a": ("href",), "area": ("href",), "img": ("src", *_LAZY_ATTRS)}.get(tag, ("src",))
+        if tag != "img" and element.get(attrs[0]) is None:
+            continue
+        position += 1
+        for attr in attrs:
+            raw = element.get(attr)
+            if raw is None or not raw.strip():
+                continue
+            total += 1
+            if len(found) < limit:
+                found.append({"tag": tag, "attr": attr, "raw": raw, "url": _resolve(raw, base),
+                              "text": _text(element), "position": position})
+    ids = {value for value in root.xpath("//@id")} | {value for value in root.xpath("//a/@name")}
+    return {"links": found, "total": total, "ids": sorted(str(value) for value in ids)[:20000]}
