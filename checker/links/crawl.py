@@ -133,7 +133,7 @@ class SiteCrawler:
     """Crawls one site breadth first, handing each link found to ``sink``: with ``settings.crawl_tabs`` tabs
     when rendering, with as many pages in flight as a host may take (``per_host``) when fetching."""
 
-    def __init__(self, context: BrowserContext, site_url: str, scope: str, settings: LinkSettings,
+    def __init__(self, context: BrowserContext | None, site_url: str, scope: str, settings: LinkSettings,
                  page_timeout_seconds: float, politeness: Politeness | None = None,
                  sink: LinkSink | None = None, skip_scopes: tuple[str, ...] = ()) -> None:
         self._context = context
@@ -196,6 +196,8 @@ class SiteCrawler:
         Chromium blocks them itself (DevTools ``Network.setBlockedURLs``: no round trip per request); a
         browser without that protocol gets Playwright's request interception instead.
         """
+        if self._context is None:
+            raise ValueError("render mode needs a browser context")
         tab = await self._context.new_page()
         try:
             session = await self._context.new_cdp_session(tab)
@@ -220,7 +222,8 @@ class SiteCrawler:
                 tabs[slot] = await self._replace(tabs[slot])
 
     async def _read_page(self, tab: Page | None, url: str, depth: int) -> tuple[FoundLink, ...]:
-        if self._politeness.respect_robots and not await self._politeness.allowed(url, self._context.request):
+        robots = self._politeness.respect_robots and self._context is not None
+        if robots and not await self._politeness.allowed(url, self._context.request):
             self.report.pages.append(CrawledPage(url, depth, url, None, "robots.txt 不允许访问"))
             return ()
         await self._politeness.wait_turn(url)

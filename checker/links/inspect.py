@@ -47,11 +47,13 @@ def anchor_occurrences(crawl: CrawlReport) -> tuple[list[FoundLink], dict[str, L
     return links, results
 
 
-async def inspect_links(context: BrowserContext, site_url: str, scope: str, settings: LinkSettings,
+async def inspect_links(context: BrowserContext | None, site_url: str, scope: str, settings: LinkSettings,
                         page_timeout_seconds: float, check: CheckOne,
                         politeness: Politeness | None = None, skip_scopes: tuple[str, ...] = (),
                         budget_seconds: float | None = None) -> LinkReport:
     """Crawl the site within ``scope`` and check every link; ``check(url, external=…)`` is the run's checker.
+
+    ``context`` is the browser context to render in; the ``fetch`` mode needs none.
 
     Within ``budget_seconds`` (default: the settings' budget): a crawl still going then stops where it is,
     and links not yet checked are recorded as 未检查 with the reason, so a site of 100,000 links ends with

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.async_api import async_playwright
+from playwright.async_api import BrowserContext, async_playwright
 
 from checker.browser import USER_AGENT_SUFFIX, launch_browser
 from checker.links.http_check import LinkChecker
@@ -65,21 +65,28 @@ def scope_of(url: str) -> str:
 
 async def check_site(url: str, settings: LinkSettings, *, scope: str | None = None,
                      browser_path: str | None = None, page_timeout_seconds: float = 20) -> LinkRun:
-    """Crawl one site from ``url`` in the browser and check every link found."""
+    """Crawl one site from ``url`` and check every link found; the browser is started only to render."""
     started = time.monotonic()
-    async with async_playwright() as playwright:
-        browser = await launch_browser(playwright, browser_path)
-        try:
-            context = await browser.new_context(ignore_https_errors=True, locale="zh-CN",
-                                                user_agent=f"{USER_AGENT_SUFFIX} (link check)")
-            async with LinkChecker(settings) as checker:
-                report: LinkReport = await inspect_links(
-                    context, url, scope or scope_of(url), settings, page_timeout_seconds, checker.check,
-                    Politeness(settings.min_interval_seconds))
-        finally:
-            await browser.close()
+    if settings.crawl_mode == "fetch":
+        report = await _inspect(None, url, scope, settings, page_timeout_seconds)
+    else:
+        async with async_playwright() as playwright:
+            browser = await launch_browser(playwright, browser_path)
+            try:
+                context = await browser.new_context(ignore_https_errors=True, locale="zh-CN",
+                                                    user_agent=f"{USER_AGENT_SUFFIX} (link check)")
+                report = await _inspect(context, url, scope, settings, page_timeout_seconds)
+            finally:
+                await browser.close()
     return LinkRun(report.results, report.occurrences, len(report.crawl.pages), len(report.crawl.links),
                    report.crawl.notes, time.monotonic() - started)
+
+
+async def _inspect(context: BrowserContext | None, url: str, scope: str | None, settings: LinkSettings,
+                   page_timeout_seconds: float) -> LinkReport:
+    async with LinkChecker(settings) as checker:
+        return await inspect_links(context, url, scope or scope_of(url), settings, page_timeout_seconds,
+                                   checker.check, Politeness(settings.min_interval_seconds))
 
 
 async def check_urls(urls: list[str], settings: LinkSettings) -> LinkRun:
