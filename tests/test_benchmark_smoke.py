@@ -1,14 +1,22 @@
-"""The publishing benchmark's generator and entry point work (on a few files; the real run is by hand)."""
+"""The benchmarks' generators, measuring tools and entry points work (on tiny sites; the real runs are by hand)."""
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 import threading
-from urllib.request import urlopen
+from urllib.error import HTTPError
+from urllib.request import Request, urlopen
 
 import pytest
 
 from benchmarks.bench_publishing import run
+from benchmarks.govcheck_run import Limits, crawl_site
+from benchmarks.link_site import LinkSiteServer, build_site
+from benchmarks.linkchecker_run import VENV, parse_csv, run_linkchecker
 from benchmarks.policy_site import PolicySiteServer, generate_site
+from benchmarks.proctree import run_measured
 
 
 def test_generator_seeds_missing_numbers_and_expired_files() -> None:
@@ -37,3 +45,75 @@ def test_benchmark_entry_point_on_a_small_site() -> None:
     end_to_end = report["end_to_end"]
     assert end_to_end["findings"] == end_to_end["expected"]
     assert "读取详情页26件/共26件" in end_to_end["note"]
+
+
+def _targets(html: str) -> list[str]:
+    """Every href, src and data-src in a page, in order."""
+    return re.findall(r"(?:href|src|data-src)='([^']+)'", html)
+
+
+def test_link_site_ground_truth_matches_its_pages() -> None:
+    site = build_site(60, 8123)
+    assert site == build_site(60, 8123) and build_site(60, 8123, seed=7).resources != site.resources
+    occurrences, reached, level = 0, {site.base + "/"}, [site.base + "/"]
+    for _ in range(site.max_depth + 1):
+        following = []
+        for url in level:
+            links = [t if "://" in t else site.base + t for t in _targets(site.resources[url[len(site.base):]]
+                                                                          .body.decode())]
+            occurrences += len(links)
+            following += [u for u in links if u in site.html_pages and u not in reached]
+            reached.update(following)
+        level = list(dict.fromkeys(following))
+    assert not level and reached == site.html_pages and len(site.html_pages) == 60 + len(
+        [u for u in site.slow if u.endswith(".html")])
+    assert occurrences == site.links_total and 9 * 60 < site.links_total < 12 * 60
+    assert {status for status in site.broken.values()} == {403, 404, 410}
+    assert set(site.server_errors.values()) == {500, 502, 503}
+    assert all(0.5 <= delay <= 2.0 for delay in site.slow.values()) and site.external
+    assert site.failing <= site.unique_links and not site.failing & set(site.ok_urls(10_000))
+
+
+def test_link_site_server_answers_the_seeded_statuses() -> None:
+    with LinkSiteServer(30) as site:
+        for url, status in {**site.broken, **site.server_errors}.items():
+            request = Request(url.replace("localhost", "127.0.0.1"), method="HEAD")
+            with pytest.raises(HTTPError) as answer:
+                urlopen(request, timeout=5)
+            assert answer.value.code == status
+        with urlopen(site.base + "/p5.html", timeout=5) as response:
+            assert response.headers["LinkChecker"] and "/p16.html" in response.read().decode()
+
+
+def test_process_tree_peak_counts_children() -> None:
+    child = "import time; b = bytearray(96 << 20); time.sleep(0.6)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    measured = run_measured([sys.executable, "-c", parent], interval=0.05)
+    assert measured.returncode == 0 and measured.peak_processes >= 2
+    assert measured.peak_rss_bytes > 96 << 20 and measured.peak_pss_bytes > 90 << 20
+
+
+def test_linkchecker_csv_is_counted_per_unique_url() -> None:
+    text = ("# LinkChecker CSV\nparentname;result;valid;url\n;200 OK;True;http://a/\n"
+            "http://a/;200 OK;True;http://a/x\nhttp://a/y;200 OK;True;http://a/x\n"
+            "http://a/;404 Not Found;False;http://a/gone\n# Stopped checking\n")
+    assert parse_csv(text) == {"rows": 4, "unique_links": 3, "invalid": ["http://a/gone"]}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["fetch", "render"])
+def test_govcheck_links_finds_exactly_the_seeded_failures(mode: str) -> None:
+    with LinkSiteServer(30) as site:
+        run = crawl_site(site.base + "/", site.max_depth + 2, Limits(tabs=2, browser_path=os.environ.get(
+            "GOVCHECK_CHROMIUM"), mode=mode))
+    assert run.failing == site.failing
+    assert run.checked == site.unique_links and run.summary["links_found"] == site.links_total
+    # Rendering runs Chromium (several processes); fetch mode needs no browser to read pages.
+    assert run.measured.peak_processes >= (3 if mode == "render" else 1) and run.measured.peak_pss_bytes > 0
+
+
+@pytest.mark.skipif(not (VENV / "bin" / "linkchecker").exists(), reason="LinkChecker venv not installed")
+def test_linkchecker_baseline_reports_the_seeded_failures() -> None:
+    with LinkSiteServer(30) as site:
+        _measured, counted = run_linkchecker(VENV / "bin" / "linkchecker", site.base + "/", 4)
+    assert set(counted["invalid"]) == site.failing
