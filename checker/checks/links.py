@@ -13,6 +13,7 @@ from collections import defaultdict
 from playwright.async_api import Error as PlaywrightError
 
 from checker.context import SiteContext, SkipCheck
+from checker.links.http_check import LinkChecker
 from checker.links.inspect import LinkReport, inspect_links
 from checker.links.judge import FailingLink, failing_links, link_finding, summarize
 from checker.results import Evidence
@@ -54,7 +55,7 @@ class LinksCheck:
         context.add(link_finding(link, context.rules.links, evidence.get(link.result.url, []), now())
                     for link in failing)
         notes = [summarize(report.results, len(report.crawl.pages), len(failing)), *report.crawl.notes]
-        if len(failing) > MAX_EVIDENCE_PAGES and len(evidence) < len(failing):
+        if len({link.shown.parent_url for link in failing}) > MAX_EVIDENCE_PAGES:
             notes.append(f"截图只覆盖前{MAX_EVIDENCE_PAGES}个页面上的问题链接")
         return "；".join(notes)
 
@@ -62,15 +63,12 @@ class LinksCheck:
         settings = context.settings.links
         left = context.seconds_left(reserve=RESERVED_SECONDS)
         budget = settings.budget_seconds if left is None else min(settings.budget_seconds, left)
-        if context.check_link is not None:
+        async with contextlib.AsyncExitStack() as stack:
+            check = context.check_link
+            if check is None:  # used on its own, outside a run that shares one checker among its sites
+                check = (await stack.enter_async_context(LinkChecker(settings))).check
             return await inspect_links(context.browser_context, home_url, context.scope, settings,
-                                       context.settings.page_timeout_seconds, context.check_link,
-                                       context.politeness, context.nested_scopes, budget)
-        from checker.links.http_check import LinkChecker
-
-        async with LinkChecker(settings) as checker:
-            return await inspect_links(context.browser_context, home_url, context.scope, settings,
-                                       context.settings.page_timeout_seconds, checker.check, context.politeness,
+                                       context.settings.page_timeout_seconds, check, context.politeness,
                                        context.nested_scopes, budget)
 
     async def _photograph(self, context: SiteContext, failing: list[FailingLink]) -> dict[str, list[Evidence]]:

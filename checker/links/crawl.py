@@ -1,15 +1,15 @@
-"""Breadth-first crawl of one site within its scope, in the rendered browser, with several tabs.
+"""Breadth-first crawl of one site within its scope: rendered in browser tabs, or fetched as HTML.
 
-Pages are read as a citizen's browser shows them (links built by scripts, lazy image sources), level by
-level so a page limit always keeps the pages nearest the home page. Images, media and fonts are not
-downloaded by the crawl's tabs: their addresses are read from the DOM and checked by the link checker.
+Rendered pages are read as a citizen's browser shows them (links built by scripts, lazy image sources).
+The nearest queued page is always opened next, so a page limit keeps the pages nearest the home page.
+Images, media, fonts and style sheets are not downloaded by the crawl's tabs: their addresses are read
+from the DOM and checked by the link checker.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +22,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from checker.browser import USER_AGENT_SUFFIX
 from checker.links.extract import MissingAnchor, PageLinks, crawlable, raw_links, sort_links
+from checker.links.frontier import Frontier
 from checker.links.model import FoundLink, LinkResult, LinkStatus
 from checker.links.page_fetch import fetch_html
 from checker.links.static_links import static_links
@@ -82,53 +83,6 @@ def _redirect_chain(response: Response | None) -> tuple[str, ...]:
     return tuple(reversed(chain)) if len(chain) > 1 else ()
 
 
-class _Frontier:
-    """The crawl's queue: pages to open, nearest first, each URL once; workers wait while others may still
-    add pages, and stop when nothing is queued or in flight (or the page limit is reached)."""
-
-    def __init__(self, start: str, max_depth: int) -> None:
-        self._max_depth = max_depth
-        self._seen = {start}
-        self._queue: list[tuple[int, int, str]] = [(0, 0, start)]
-        self._order = 1
-        self._beyond = 0
-        self.in_flight = 0
-        self._changed = asyncio.Condition()
-
-    def add(self, urls: list[str], depth: int) -> None:
-        """Queue the pages not seen yet (those past ``max_depth`` are only counted)."""
-        for url in urls:
-            if url in self._seen:
-                continue
-            self._seen.add(url)
-            if depth > self._max_depth:
-                self._beyond += 1
-                continue
-            heapq.heappush(self._queue, (depth, self._order, url))
-            self._order += 1
-
-    async def next(self, full: bool) -> tuple[int, str] | None:
-        """The nearest page to open, or None when the crawl is over for this worker."""
-        async with self._changed:
-            while not self._queue and self.in_flight:
-                await self._changed.wait()
-            if not self._queue or full:
-                return None
-            depth, _, url = heapq.heappop(self._queue)
-            self.in_flight += 1
-            return depth, url
-
-    async def done(self) -> None:
-        """A page is read (its links already added): wake the workers waiting for more."""
-        async with self._changed:
-            self.in_flight -= 1
-            self._changed.notify_all()
-
-    def left_over(self) -> int:
-        """Pages found but not opened: still queued at the page limit, or deeper than ``max_depth``."""
-        return len(self._queue) + self._beyond
-
-
 class SiteCrawler:
     """Crawls one site breadth first, handing each link found to ``sink``: with ``settings.crawl_tabs`` tabs
     when rendering, with as many pages in flight as a host may take (``per_host``) when fetching."""
@@ -159,7 +113,7 @@ class SiteCrawler:
         rendering = self._settings.crawl_mode == "render"
         workers = self._settings.crawl_tabs if rendering else max(self._settings.crawl_tabs, self._settings.per_host)
         tabs = [await self._new_tab() if rendering else None for _ in range(workers)]
-        frontier = _Frontier(start, self._settings.max_depth)
+        frontier = Frontier(start, self._settings.max_depth)
         try:
             await asyncio.gather(*(self._work(slot, tabs, frontier) for slot in range(workers)))
         finally:
@@ -207,7 +161,7 @@ class SiteCrawler:
             await tab.route(_HEAVY, _skip_heavy)
         return tab
 
-    async def _work(self, slot: int, tabs: list[Page | None], frontier: _Frontier) -> None:
+    async def _work(self, slot: int, tabs: list[Page | None], frontier: Frontier) -> None:
         """One worker: open the nearest queued page, queue its in-scope pages, until nothing is left."""
         while (job := await frontier.next(len(self.report.pages) + frontier.in_flight
                                           >= self._settings.max_pages)) is not None:
