@@ -61,10 +61,10 @@ def failing_links(results: Mapping[str, LinkResult], occurrences: Mapping[str, S
 
 def _where(link: FailingLink) -> str:
     pages = list(dict.fromkeys(place.parent_url for place in link.occurrences))
-    where = "首页" if link.on_home else pages[0]
+    where = "首页" if link.on_home else f"页面 {pages[0]} "
     if len(pages) > 1:
-        where += f"等{len(pages)}个页面"
-    return where
+        where = where.rstrip() + f"等{len(pages)}个页面"
+    return where + "上"
 
 
 def _why(result: LinkResult) -> str:
