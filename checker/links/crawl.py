@@ -72,6 +72,12 @@ async def _skip_heavy(route: Route) -> None:
     await route.abort()
 
 
+async def _close(tab: Page) -> None:
+    """Close a crawl tab without waiting long: a renderer busy with a huge page must not hold the crawl."""
+    with contextlib.suppress(PlaywrightError, TimeoutError):
+        await asyncio.wait_for(tab.close(), timeout=5)
+
+
 def _redirect_chain(response: Response | None) -> tuple[str, ...]:
     if response is None:
         return ()
@@ -119,8 +125,7 @@ class SiteCrawler:
         finally:
             for tab in tabs:
                 if tab is not None:
-                    with contextlib.suppress(PlaywrightError):
-                        await tab.close()
+                    await _close(tab)
             if self._client is not None:
                 await self._client.aclose()
         self.report.not_crawled = frontier.left_over()
@@ -140,8 +145,7 @@ class SiteCrawler:
         has opened its share of pages."""
         self._spoiled.discard(tab)
         if tab is not None:
-            with contextlib.suppress(PlaywrightError):
-                await tab.close()
+            await _close(tab)
         return await self._new_tab() if self._settings.crawl_mode == "render" else None
 
     async def _new_tab(self) -> Page:
@@ -228,7 +232,12 @@ class SiteCrawler:
             self.report.pages.append(CrawledPage(url, depth, final, status))
             return ()
         try:
-            data = await tab.evaluate(LINKS_SCRIPT, self._settings.max_links_per_page)
+            data = await asyncio.wait_for(tab.evaluate(LINKS_SCRIPT, self._settings.max_links_per_page),
+                                          timeout=self._timeout_ms / 1000)
+        except TimeoutError:
+            self._spoiled.add(tab)
+            self.report.pages.append(CrawledPage(url, depth, final, status, "读取页面链接超时"))
+            return ()
         except PlaywrightError as error:
             self.report.pages.append(CrawledPage(url, depth, final, status, str(error).splitlines()[0][:160]))
             return ()
