@@ -4,7 +4,7 @@ and the outcome of checking one URL. Plain data, no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -84,4 +84,3 @@ class LinkResult:
     note: str = ""
     attempts: int = 0
     elapsed_seconds: float = 0.0
-    extra: dict[str, str] = field(default_factory=dict)
