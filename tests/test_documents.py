@@ -171,3 +171,4 @@ def test_the_problem_names_its_target_once() -> None:
     assert subject_of(make("教育动态", "栏目不更新")) == "“教育动态”"
     assert subject_of(make("首页", "首页不更新")) == ""
     assert subject_of(make("http://x/bm/", "站点无法访问")) == ""
+    assert subject_of(make("附件“申报表.docx”", "链接不可用")) == "附件“申报表.docx”"  # not “附件“…””

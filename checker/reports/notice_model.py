@@ -60,11 +60,12 @@ def _screenshot(evidence: list[Evidence]) -> Evidence | None:
 
 
 def subject_of(finding: Finding) -> str:
-    """The finding's target quoted for a sentence (“教育动态”), or '' when it is a URL or the title says it."""
+    """The finding's target quoted for a sentence (“教育动态”), or '' when it is a URL or the title says it; a
+    target that carries its own quotes (附件“申报表.docx”) is not quoted again."""
     target = finding.target
     if not target or target.startswith(("http://", "https://")) or target in finding.title:
         return ""
-    return f"“{target}”"
+    return target if "“" in target else f"“{target}”"
 
 
 def notice_row(finding: Finding) -> NoticeRow:
