@@ -8,26 +8,16 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.table import Table
 
-from checker.browser import BrowserEndpointError, BrowserNotFound
-from checker.diff import compare, render_json, render_text, write_diff
-from checker.documents import load_settings, write_documents
-from checker.engine import RunOptions, run_suite
-from checker.journal import ResumeError
-from checker.manifest import ManifestError, write_manifest
-from checker.manifest import verify as verify_manifest
-from checker.progress import RichProgress, terminal_text
-from checker.reports.html import write_report
-from checker.results import RunResult, Verdict, read_results, write_results
-from checker.scenario import ScenarioError, Suite, load_suite, parse_suite
-from checker.scoring import pass_rate
-from checker.shards import ShardError, merge_dirs, parse_shard, shard_indices
+if TYPE_CHECKING:
+    from checker.engine import RunOptions
+    from checker.results import RunResult
+    from checker.scenario import Suite
 
 EXIT_OK, EXIT_INTERNAL, EXIT_FAILED_SITES, EXIT_BAD_INPUT = 0, 1, 2, 3
 DEMO_BASE = "http://127.0.0.1:8765/"
@@ -45,11 +35,19 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 
 
 def _fail(message: str, code: int) -> None:
+    from checker.progress import terminal_text
+
     console.print(f"[red]错误：[/red]{terminal_text(message)}")
     sys.exit(code)
 
 
 def _summarise(result: RunResult, out_dir: Path, report: Path) -> int:
+    from rich.table import Table
+
+    from checker.progress import terminal_text
+    from checker.results import Verdict
+    from checker.scoring import pass_rate
+
     rate = pass_rate(result.sites)
     table = Table(title=f"{terminal_text(result.suite)}（监测时间点 {result.as_of}）", title_justify="left")
     for header in ("结论", "得分", "网站", "问题", "单项否决"):
@@ -81,6 +79,12 @@ def _check_probe_store(suite: Suite) -> None:
 
 def _execute(suite: Suite, options: RunOptions) -> int:
     """Run with the progress display, write the report, print the summary; the exit code of the run."""
+    from checker.browser import BrowserEndpointError, BrowserNotFound
+    from checker.engine import run_suite
+    from checker.journal import ResumeError
+    from checker.progress import RichProgress
+    from checker.reports.html import write_report
+    from checker.shards import shard_indices
     total = len(shard_indices(suite.sites, *options.shard)) if options.shard else len(suite.sites)
     try:
         with RichProgress(total, console) as progress:
@@ -122,6 +126,10 @@ def run(
     cdp_endpoint: str | None, remote_browser_path: str | None,
 ) -> None:
     """按场景文件检查全部站点，写出 results.json 与 report.html。"""
+    from checker.engine import RunOptions
+    from checker.scenario import ScenarioError, load_suite
+    from checker.shards import ShardError, parse_shard
+
     try:
         suite = load_suite(scenario)
     except ScenarioError as error:
@@ -150,8 +158,11 @@ def run(
 @click.option("--browser-path", envvar="GOVCHECK_CHROMIUM", help="Chromium 可执行文件路径")
 def probe(scenario: Path, store_location: str | None, evidence_dir: Path, browser_path: str | None) -> None:
     """打开每个站点首页一次并存入样本库（供定时任务每天运行20次以上；run 按近7天样本判定站点无法访问）。"""
+    from checker.browser import BrowserNotFound
     from checker.probe_run import probe_suite
     from checker.probe_store import ProbeStore, ProbeStoreError
+    from checker.progress import terminal_text
+    from checker.scenario import ScenarioError, load_suite
 
     try:
         suite = load_suite(scenario)
@@ -174,6 +185,11 @@ def probe(scenario: Path, store_location: str | None, evidence_dir: Path, browse
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="合并后的输出目录")
 def merge(sources: tuple[Path, ...], out_dir: Path) -> None:
     """合并 --shard 各份的输出目录为一个 results.json、报告与证据清单（退出码同 run）。"""
+    from checker.manifest import write_manifest
+    from checker.reports.html import write_report
+    from checker.results import write_results
+    from checker.shards import ShardError, merge_dirs
+
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         result = merge_dirs(list(sources), out_dir)
@@ -188,6 +204,9 @@ def merge(sources: tuple[Path, ...], out_dir: Path) -> None:
 @click.argument("scenario", type=click.Path(path_type=Path))
 def validate(scenario: Path) -> None:
     """只校验场景文件（不启动浏览器）。"""
+    from checker.progress import terminal_text
+    from checker.scenario import ScenarioError, load_suite
+
     try:
         suite = load_suite(scenario)
     except ScenarioError as error:
@@ -196,6 +215,8 @@ def validate(scenario: Path) -> None:
 
 
 def _read_run(out_dir: Path) -> RunResult:
+    from checker.results import read_results
+
     try:
         return read_results(out_dir)
     except (OSError, ValueError) as error:
@@ -217,9 +238,13 @@ def _read_run(out_dir: Path) -> RunResult:
 def report(out_dir: Path, notices: bool, bulletin: bool, previous_dir: Path | None, deadline: str | None,
            issuer: str | None, issued_on: date | None, requirements_file: Path | None) -> None:
     """根据已有的 results.json 重新生成 report.html，并可生成整改通知与通报。"""
+    from checker.reports.html import write_report
+
     result = _read_run(out_dir)
     click.echo(str(write_report(result, out_dir)))
     if notices or bulletin:
+        from checker.documents import load_settings, write_documents
+
         settings = load_settings(deadline, issuer, issued_on, requirements_file)
         previous = _read_run(previous_dir) if previous_dir else None
         for path in write_documents(result, out_dir, settings, notices=notices, bulletin=bulletin,
@@ -236,6 +261,9 @@ def diff_command(old_dir: Path, new_dir: Path, as_json: bool) -> None:
 
     结果写入 NEW_DIR/diff.json，并在 NEW_DIR/report.html 中增加“整改复查”一节。
     """
+    from checker.diff import compare, render_json, render_text, write_diff
+    from checker.reports.html import write_report
+
     comparison = compare(_read_run(old_dir), _read_run(new_dir))
     write_diff(comparison, new_dir)
     write_report(_read_run(new_dir), new_dir)
@@ -246,6 +274,10 @@ def diff_command(old_dir: Path, new_dir: Path, as_json: bool) -> None:
 @click.argument("out_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def verify(out_dir: Path) -> None:
     """按 manifest.json 核验证据文件：有文件被改动或缺失时退出码为 2。"""
+    from checker.manifest import ManifestError
+    from checker.manifest import verify as verify_manifest
+    from checker.progress import terminal_text
+
     try:
         outcome = verify_manifest(out_dir)
     except ManifestError as error:
@@ -263,6 +295,10 @@ def verify(out_dir: Path) -> None:
 
 def demo_suite() -> Suite:
     """The bundled demo suite (its URLs point at the demo server's default port)."""
+    from importlib import resources
+
+    from checker.scenario import parse_suite
+
     text = resources.files("checker.demo").joinpath("suite.yaml").read_text(encoding="utf-8")
     return parse_suite(text, "checker/demo/suite.yaml")
 
@@ -276,6 +312,8 @@ def demo_suite() -> Suite:
 def demo(serve: bool, port: int, out_dir: Path, browser_path: str | None, headed: bool) -> None:
     """启动内置示例政府网站并对其运行示例抽查（运行完成即退出码 0：其中的不合格站点是有意设置的）。"""
     from checker.demo.server import DemoServer
+    from checker.engine import RunOptions
+    from checker.progress import terminal_text
 
     try:
         server = DemoServer(port=port)
@@ -334,6 +372,8 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as error:
+        from checker.progress import terminal_text
+
         console.print_exception(show_locals=False)
         console.print(f"[red]内部错误：[/red]{terminal_text(type(error).__name__)}: {terminal_text(str(error))}")
         sys.exit(EXIT_INTERNAL)

@@ -101,7 +101,7 @@ def test_internal_error_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli_module, "run_suite", explode)
+    monkeypatch.setattr("checker.engine.run_suite", explode)  # the command imports it when it runs
     monkeypatch.setattr(sys, "argv", ["govcheck", "run", str(write(tmp_path, suite_text("http://127.0.0.1:9/")))])
     with pytest.raises(SystemExit) as exited:
         cli_module.main()
