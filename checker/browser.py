@@ -15,8 +15,6 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, Playwright
 from playwright.async_api import Error as PlaywrightError
 
-from checker import __version__
-
 ENV_VARIABLE = "GOVCHECK_CHROMIUM"
 
 SYSTEM_CHROMIUMS: tuple[str, ...] = (
@@ -37,9 +35,6 @@ QUIET_FLAGS: tuple[str, ...] = (
     "--disable-quic",
     "--disable-gpu",
 )
-
-USER_AGENT_SUFFIX = f"govcheck/{__version__}"
-
 
 class BrowserNotFound(RuntimeError):
     """No usable Chromium was found; the message tells the user how to get one."""

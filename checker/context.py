@@ -21,7 +21,7 @@ from checker.discover import ColumnCandidate, DatedItem
 from checker.evidence import EvidenceStore
 from checker.fetch import PageFetcher
 from checker.lexicon import TypoEntry
-from checker.links.inspect import CheckOne
+from checker.links.http_check import LinkChecker
 from checker.observe import PageSnapshot, take_snapshot
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.results import CheckRecord, CheckStatus, ColumnRecord, Evidence, Finding
@@ -89,7 +89,8 @@ class SiteContext:
     allow_submit: bool = False
     qr_captions: dict[str, str] = field(default_factory=dict)
     politeness: Politeness = field(default_factory=Politeness)
-    check_link: CheckOne | None = None
+    link_checker: LinkChecker | None = None
+    """The run's link checker, shared by all its sites (each URL is checked once per run)."""
     nested_scopes: tuple[str, ...] = ()
     deadline: float | None = None
     """When the site's time budget ends (``time.monotonic()``); families that can stop early read it."""

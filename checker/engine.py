@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from playwright.async_api import Browser, Dialog, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from checker import __version__
-from checker.browser import USER_AGENT_SUFFIX, cjk_renders, connect_browser, launch_browser
+from checker import USER_AGENT_SUFFIX, __version__
+from checker.browser import cjk_renders, connect_browser, launch_browser
 from checker.checks.registry import FAMILIES
 from checker.context import CheckFamily, SiteContext, SiteOutcome
 from checker.evidence import EvidenceStore
@@ -142,7 +142,7 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
     site_context = SiteContext(
         context, page, site, index, suite.rules, settings, as_of, suite.window, store,
         lambda text: progress.step(index, text), allow_submit=options.allow_submit, politeness=shared.politeness,
-        check_link=shared.link_checker.check, nested_scopes=nested_scopes(suite.sites, site),
+        link_checker=shared.link_checker, nested_scopes=nested_scopes(suite.sites, site),
     )
     site_context.typos = tuple(suite.typos)
     site_context.deadline = time.monotonic() + budget_seconds

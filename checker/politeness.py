@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from playwright.async_api import APIRequestContext
-from playwright.async_api import Error as PlaywrightError
+if TYPE_CHECKING:
+    from playwright.async_api import APIRequestContext
 
 ROBOTS_AGENT = "govcheck"
 ROBOTS_REFUSAL = "robots.txt 不允许访问"
@@ -53,6 +54,8 @@ class Politeness:
         return rules is None or rules.can_fetch(ROBOTS_AGENT, url)
 
     async def _load(self, origin: str, request: APIRequestContext) -> RobotFileParser | None:
+        from playwright.async_api import Error as PlaywrightError  # only runs with a browser's request client
+
         await self.wait_turn(origin + "/robots.txt")
         try:
             response = await request.get(origin + "/robots.txt", timeout=15_000, max_redirects=3)

@@ -19,12 +19,12 @@ from checker.browser import launch_browser
 from checker.checks.availability import AvailabilityCheck
 from checker.checks.links import LinksCheck
 from checker.engine import RunOptions
-from checker.links.crawl import LINKS_SCRIPT
 from checker.links.extract import RawLink, sort_links
 from checker.links.http_check import LinkChecker
 from checker.links.inspect import LinkReport, inspect_links
 from checker.links.judge import failing_links, link_finding
 from checker.links.model import FoundLink, LinkKind, LinkResult, LinkStatus
+from checker.links.render_tab import LINKS_SCRIPT
 from checker.links.static_links import static_links
 from checker.results import Severity
 from checker.rules import LinkRules, RuleSet
@@ -281,4 +281,21 @@ def test_a_site_too_big_for_the_budget_ends_with_what_was_checked(link_site: Lin
     assert record.status == "done", record.note
     assert "有100000个链接，只检查前5000个" in record.note
     assert "超出时间预算" in record.note and "个链接未检查" in record.note
-    assert not [f for f in result.sites[0].findings if f.indicator == "link.broken"]  # /m/N are unchecked
+    # /m/N answer 404: only those the crawl itself tried (at most its 200 pages) were checked, at once.
+    broken = [f for f in result.sites[0].findings if f.indicator == "link.broken"]
+    assert len(broken) <= 200 and all("/m/" in f.detail for f in broken)
+
+
+def test_the_json_file_holds_one_line_per_url_and_reads_back_whole(tmp_path: Path) -> None:
+    from checker.links.standalone import LinkRun, write_json
+
+    run = LinkRun({"http://a.example/": LinkResult("http://a.example/", LinkStatus.OK, 200),
+                   "http://b.example/旧页面": LinkResult("http://b.example/旧页面", LinkStatus.BROKEN, 404,
+                                                      reason="页面不存在（HTTP 404）")}, pages=1, links_found=3)
+    target = tmp_path / "links.json"
+    write_json(run, target)
+    text = target.read_text(encoding="utf-8")
+    assert json.loads(text) == run.to_json()
+    assert "旧页面" in text and sum('"url":' in line for line in text.splitlines()) == 2
+    write_json(LinkRun({}), target)
+    assert json.loads(target.read_text(encoding="utf-8")) == LinkRun({}).to_json()

@@ -64,12 +64,12 @@ class LinksCheck:
         left = context.seconds_left(reserve=RESERVED_SECONDS)
         budget = settings.budget_seconds if left is None else min(settings.budget_seconds, left)
         async with contextlib.AsyncExitStack() as stack:
-            check = context.check_link
-            if check is None:  # used on its own, outside a run that shares one checker among its sites
-                check = (await stack.enter_async_context(LinkChecker(settings))).check
+            checker = context.link_checker
+            if checker is None:  # used on its own, outside a run that shares one checker among its sites
+                checker = await stack.enter_async_context(LinkChecker(settings))
             return await inspect_links(context.browser_context, home_url, context.scope, settings,
-                                       context.settings.page_timeout_seconds, check, context.politeness,
-                                       context.nested_scopes, budget)
+                                       context.settings.page_timeout_seconds, checker.check, context.politeness,
+                                       context.nested_scopes, budget, gate=checker.gate)
 
     async def _photograph(self, context: SiteContext, failing: list[FailingLink]) -> dict[str, list[Evidence]]:
         """Open each parent page once and box every failing link it shows."""

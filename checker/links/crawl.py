@@ -10,33 +10,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from playwright.async_api import BrowserContext, Page, Response, Route
-from playwright.async_api import Error as PlaywrightError
+import aiohttp
 
-from checker.browser import USER_AGENT_SUFFIX
+from checker import USER_AGENT_SUFFIX
 from checker.links.extract import MissingAnchor, PageLinks, crawlable, raw_links, sort_links
 from checker.links.frontier import Frontier
+from checker.links.http_support import HostGate, UnsupportedUrl, prepare_url
 from checker.links.model import FoundLink, LinkResult, LinkStatus
-from checker.links.page_fetch import fetch_html
+from checker.links.page_fetch import FETCH_ERRORS, fetch_html, page_session
 from checker.links.static_links import static_links
 from checker.politeness import Politeness
 from checker.scenario import LinkSettings
 
-LINKS_SCRIPT = resources.files("checker").joinpath("links.js").read_text(encoding="utf-8")
-_HEAVY_SUFFIXES = ("png", "jpg", "jpeg", "gif", "webp", "bmp", "svg", "ico", "tif", "tiff", "woff", "woff2", "ttf",
-                   "otf", "eot", "mp3", "mp4", "avi", "flv", "wmv", "webm", "css")
-"""Files the crawl's tabs do not download: their addresses are read from the DOM and checked over HTTP."""
-_HEAVY = re.compile(rf"\.(?:{'|'.join(_HEAVY_SUFFIXES)})(?:[?#]|$)", re.IGNORECASE)
-_BLOCKED_PATTERNS = [pattern for suffix in _HEAVY_SUFFIXES for pattern in (f"*.{suffix}", f"*.{suffix}?*")]
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Page
+
 TAB_PAGES = 50
 """Pages a crawl tab opens before it is replaced: a long-lived tab's memory grows with every page."""
+_INLINE_PARSE_CHARS = 300_000
+"""Fetched pages up to this size are parsed on the event loop (about a millisecond): a thread per page costs
+more than it saves, since the parser holds the interpreter lock. Larger pages go to a thread."""
 
 
 @dataclass(frozen=True)
@@ -66,36 +64,28 @@ class CrawlReport:
 
 
 LinkSink = Callable[[FoundLink], None]
+UnopenedSink = Callable[[str], None]
 
 
-async def _skip_heavy(route: Route) -> None:
-    await route.abort()
+def _render_side() -> ModuleType:
+    """The browser side, imported on first use: the fetch mode never loads Playwright."""
+    from checker.links import render_tab
 
-
-async def _close(tab: Page) -> None:
-    """Close a crawl tab without waiting long: a renderer busy with a huge page must not hold the crawl."""
-    with contextlib.suppress(PlaywrightError, TimeoutError):
-        await asyncio.wait_for(tab.close(), timeout=5)
-
-
-def _redirect_chain(response: Response | None) -> tuple[str, ...]:
-    if response is None:
-        return ()
-    chain = [response.request.url]
-    request = response.request.redirected_from
-    while request is not None:
-        chain.append(request.url)
-        request = request.redirected_from
-    return tuple(reversed(chain)) if len(chain) > 1 else ()
+    return render_tab
 
 
 class SiteCrawler:
     """Crawls one site breadth first, handing each link found to ``sink``: with ``settings.crawl_tabs`` tabs
-    when rendering, with as many pages in flight as a host may take (``per_host``) when fetching."""
+    when rendering, with as many pages in flight as a host may take (``per_host``) when fetching.
+
+    A page the crawl could not open is handed to ``unopened`` at once, so the link checker's retry (and its
+    pause) runs while the crawl goes on.
+    """
 
     def __init__(self, context: BrowserContext | None, site_url: str, scope: str, settings: LinkSettings,
                  page_timeout_seconds: float, politeness: Politeness | None = None,
-                 sink: LinkSink | None = None, skip_scopes: tuple[str, ...] = ()) -> None:
+                 sink: LinkSink | None = None, skip_scopes: tuple[str, ...] = (),
+                 unopened: UnopenedSink | None = None, gate: HostGate | None = None) -> None:
         self._context = context
         self._site_url = site_url
         self._scope = scope
@@ -103,8 +93,10 @@ class SiteCrawler:
         self._timeout_ms = page_timeout_seconds * 1000
         self._politeness = politeness or Politeness()
         self._sink = sink or (lambda link: None)
+        self._unopened = unopened or (lambda url: None)
+        self._gate = gate
         self._skip_scopes = skip_scopes
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
         self._spoiled: set[Page | None] = set()
         self._opened: dict[int, int] = {}
         self.report = CrawlReport()
@@ -125,9 +117,9 @@ class SiteCrawler:
         finally:
             for tab in tabs:
                 if tab is not None:
-                    await _close(tab)
+                    await _render_side().close_tab(tab)
             if self._client is not None:
-                await self._client.aclose()
+                await self._client.close()
         self.report.not_crawled = frontier.left_over()
         if self.report.not_crawled:
             self.report.notes.append(
@@ -145,25 +137,13 @@ class SiteCrawler:
         has opened its share of pages."""
         self._spoiled.discard(tab)
         if tab is not None:
-            await _close(tab)
+            await _render_side().close_tab(tab)
         return await self._new_tab() if self._settings.crawl_mode == "render" else None
 
     async def _new_tab(self) -> Page:
-        """A crawl tab that does not download images, media, fonts or style sheets.
-
-        Chromium blocks them itself (DevTools ``Network.setBlockedURLs``: no round trip per request); a
-        browser without that protocol gets Playwright's request interception instead.
-        """
         if self._context is None:
             raise ValueError("render mode needs a browser context")
-        tab = await self._context.new_page()
-        try:
-            session = await self._context.new_cdp_session(tab)
-            await session.send("Network.enable")
-            await session.send("Network.setBlockedURLs", {"urls": _BLOCKED_PATTERNS})
-        except PlaywrightError:
-            await tab.route(_HEAVY, _skip_heavy)
-        return tab
+        return await _render_side().new_tab(self._context)
 
     async def _work(self, slot: int, tabs: list[Page | None], frontier: Frontier) -> None:
         """One worker: open the nearest queued page, queue its in-scope pages, until nothing is left."""
@@ -172,6 +152,8 @@ class SiteCrawler:
             depth, url = job
             try:
                 found = await self._read_page(tabs[slot], url, depth)
+                if url not in self.report.visited:
+                    self._unopened(url)
                 frontier.add([link.url for link in found if self.opens(link)], depth + 1)
             finally:
                 await frontier.done()
@@ -186,7 +168,8 @@ class SiteCrawler:
             return ()
         await self._politeness.wait_turn(url)
         if self._settings.crawl_mode == "fetch":
-            return await self._fetch_page(url, depth)
+            async with self._turn(url):
+                return await self._fetch_page(url, depth)
         assert tab is not None
         return await self._render_page(tab, url, depth)
 
@@ -195,7 +178,7 @@ class SiteCrawler:
         with scripts."""
         try:
             fetched = await fetch_html(self._http(), url)
-        except httpx.HTTPError as error:
+        except FETCH_ERRORS as error:
             self.report.pages.append(CrawledPage(url, depth, url, None, f"{type(error).__name__}: {error}"[:160]))
             return ()
         status = fetched.status
@@ -204,47 +187,40 @@ class SiteCrawler:
         if status >= 400 or fetched.html is None or not fetched.final_url.startswith(self._scope):
             self.report.pages.append(CrawledPage(url, depth, fetched.final_url, status))
             return ()
-        data = await asyncio.to_thread(static_links, fetched.html, fetched.final_url,
-                                       self._settings.max_links_per_page)
+        limit = self._settings.max_links_per_page
+        if len(fetched.html) <= _INLINE_PARSE_CHARS:
+            data = static_links(fetched.html, fetched.final_url, limit)
+        else:
+            data = await asyncio.to_thread(static_links, fetched.html, fetched.final_url, limit)
         return self._accept(url, depth, fetched.final_url, status, data)
 
-    def _http(self) -> httpx.AsyncClient:
+    def _turn(self, url: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """The gate's slot for reading a page (urgent: the crawl finds the work), or no wait without a gate."""
+        if self._gate is None:
+            return contextlib.nullcontext()
+        try:
+            host = prepare_url(url).host
+        except UnsupportedUrl:
+            return contextlib.nullcontext()
+        return self._gate.turn(host, urgent=True)
+
+    def _http(self) -> aiohttp.ClientSession:
         if self._client is None:
-            self._client = httpx.AsyncClient(
-                verify=False, follow_redirects=True, timeout=self._timeout_ms / 1000,
-                headers={"User-Agent": f"Mozilla/5.0 {USER_AGENT_SUFFIX}"},
-                limits=httpx.Limits(max_connections=max(4, self._settings.crawl_tabs, self._settings.per_host)))
+            self._client = page_session(self._timeout_ms / 1000, f"Mozilla/5.0 {USER_AGENT_SUFFIX}",
+                                        max(4, self._settings.crawl_tabs, self._settings.per_host))
         return self._client
 
     async def _render_page(self, tab: Page, url: str, depth: int) -> tuple[FoundLink, ...]:
-        try:
-            response = await self._goto(tab, url)
-        except PlaywrightError as error:
-            message = (str(error).splitlines() or ["无法打开"])[0][:160]
-            self.report.pages.append(CrawledPage(url, depth, tab.url, None, message))
-            self._spoiled.add(tab)  # Chromium's error page may still cut into the tab's next navigation
-            return ()
-        status = response.status if response else None
-        if status is not None and status < 400:
-            self.report.visited[url] = LinkResult(url, LinkStatus.OK, status, redirects=_redirect_chain(response))
-        final = tab.url
-        if (status is not None and status >= 400) or not final.startswith(self._scope):
-            self.report.pages.append(CrawledPage(url, depth, final, status))
-            return ()
-        try:
-            data = await asyncio.wait_for(tab.evaluate(LINKS_SCRIPT, self._settings.max_links_per_page),
-                                          timeout=self._timeout_ms / 1000)
-        except TimeoutError:
+        page = await _render_side().render_links(tab, url, self._scope, self._timeout_ms / 1000,
+                                                 self._settings.max_links_per_page)
+        if page.spoiled:
             self._spoiled.add(tab)
-            self.report.pages.append(CrawledPage(url, depth, final, status, "读取页面链接超时"))
+        if page.status is not None and page.status < 400:
+            self.report.visited[url] = LinkResult(url, LinkStatus.OK, page.status, redirects=page.redirects)
+        if page.data is None:
+            self.report.pages.append(CrawledPage(url, depth, page.final_url, page.status, page.error))
             return ()
-        except PlaywrightError as error:
-            self.report.pages.append(CrawledPage(url, depth, final, status, str(error).splitlines()[0][:160]))
-            return ()
-        return self._accept(url, depth, final, status, data)
-
-    async def _goto(self, tab: Page, url: str) -> Response | None:
-        return await tab.goto(url, wait_until="load", timeout=self._timeout_ms)
+        return self._accept(url, depth, page.final_url, page.status, page.data)
 
     def _accept(self, url: str, depth: int, final: str, status: int | None,
                 data: dict[str, Any]) -> tuple[FoundLink, ...]:

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field, replace
 from types import TracebackType
 from urllib.parse import urljoin
 
-import httpx
+import aiohttp
+from multidict import CIMultiDictProxy
 
-from checker.browser import USER_AGENT_SUFFIX
+from checker import USER_AGENT_SUFFIX
 from checker.links.http_support import (
     LOOPBACK_HOSTS,
-    ClientShards,
+    EnvProxies,
     Failure,
     HostGate,
     Target,
@@ -43,6 +44,7 @@ DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; {USER_AGENT_SUFFIX})"
 EXTERNAL_OFF = "未检查外部链接（设置）"
 LOOPBACK_ONLY = "测试环境只访问本机"
 _SMALL_BODY = 64 * 1024  # GET bodies up to this size are read so the connection can be reused
+_MAX_HEADER = 64 * 1024  # some portals send very long Set-Cookie or Location headers
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _STATUS_NAMES = {403: "禁止访问", 404: "页面不存在", 410: "页面已删除", 401: "需要登录", 429: "请求过多"}
 
@@ -53,6 +55,15 @@ class _Trace:
 
     requests: int = 0
     notes: list[str] = field(default_factory=list)
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What a request's answer tells the checker: its status and headers (the body is never kept)."""
+
+    status_code: int
+    headers: CIMultiDictProxy[str]
 
 
 @dataclass(frozen=True)
@@ -84,8 +95,9 @@ class LinkChecker:
                               if loopback_only is None else loopback_only)
         self._exclude = [re.compile(pattern) for pattern in settings.exclude]
         self._gate = HostGate(settings.per_host, settings.concurrency, settings.min_interval_seconds)
-        self._clients = ClientShards(settings.concurrency, self._new_client)
-        self._ssl: dict[bool, ssl.SSLContext] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._proxies = EnvProxies(enabled=not self.loopback_only)
+        self._verifying: ssl.SSLContext | None = None
         self._tasks: dict[str, asyncio.Task[LinkResult]] = {}
         self._results: dict[str, LinkResult] = {}
 
@@ -95,6 +107,11 @@ class LinkChecker:
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         traceback: TracebackType | None) -> None:
         await self.aclose()
+
+    @property
+    def gate(self) -> HostGate:
+        """The run's per-host politeness (slots, interval, Retry-After), which the fetch-mode crawl shares."""
+        return self._gate
 
     def results(self) -> dict[str, LinkResult]:
         """Every URL checked (or excluded, or refused as unsupported) so far, by the URL as given."""
@@ -106,17 +123,22 @@ class LinkChecker:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        await self._clients.aclose()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
-    async def check(self, url: str, *, external: bool = False) -> LinkResult:
-        """Check one URL (memoised: concurrent and later callers of the same URL share one check)."""
+    async def check(self, url: str, *, external: bool = False, urgent: bool = False) -> LinkResult:
+        """Check one URL (memoised: concurrent and later callers of the same URL share one check).
+
+        ``urgent``: the crawl's own business (a page it could not open), served before other checks.
+        """
         try:
-            return await self._check(url, external)
+            return await self._check(url, external, urgent)
         except Exception as error:  # odd input the parsers did not foresee must not stop the run
             reason = f"链接地址无法处理（{type(error).__name__}）"
             return self._keep(LinkResult(url, LinkStatus.UNSUPPORTED, reason=reason))
 
-    async def _check(self, url: str, external: bool) -> LinkResult:
+    async def _check(self, url: str, external: bool, urgent: bool) -> LinkResult:
         try:
             target = prepare_url(url)
         except UnsupportedUrl as error:
@@ -133,7 +155,7 @@ class LinkChecker:
             return self._keep(LinkResult(url, LinkStatus.EXCLUDED, reason=LOOPBACK_ONLY))
         task = self._tasks.get(target.request_url)
         if task is None:
-            task = self._tasks[target.request_url] = asyncio.ensure_future(self._guarded(target))
+            task = self._tasks[target.request_url] = asyncio.ensure_future(self._guarded(target, urgent))
         result = await asyncio.shield(task)
         chain = (url, *result.redirects[1:]) if result.redirects else ()
         return self._keep(replace(result, url=url, redirects=chain))
@@ -142,9 +164,9 @@ class LinkChecker:
         self._results[result.url] = result
         return result
 
-    async def _guarded(self, target: Target) -> LinkResult:
+    async def _guarded(self, target: Target, urgent: bool) -> LinkResult:
         started = time.monotonic()
-        trace = _Trace()
+        trace = _Trace(urgent=urgent)
         try:
             return await self._run(target, trace, started)
         except Exception as error:  # a bug or an unforeseen library error must not stop the run
@@ -204,7 +226,7 @@ class LinkChecker:
                 return _Outcome(LinkStatus.EXCLUDED, f"重定向到外部主机，{LOOPBACK_ONLY}", code, tuple(chain))
         return _Outcome(LinkStatus.BROKEN, f"重定向次数过多（超过 {MAX_REDIRECTS} 次）", None, tuple(chain))
 
-    def _judge(self, target: Target, response: httpx.Response, chain: tuple[str, ...]) -> _Outcome:
+    def _judge(self, target: Target, response: _Answer, chain: tuple[str, ...]) -> _Outcome:
         code = response.status_code
         if code < 400:
             return _Outcome(LinkStatus.OK, "", code, chain)
@@ -218,14 +240,14 @@ class LinkChecker:
         name = _STATUS_NAMES.get(code, "无法访问")
         return _Outcome(LinkStatus.BROKEN, f"{name}（HTTP {code}）", code, chain)
 
-    async def _request(self, target: Target, method: str, trace: _Trace) -> httpx.Response:
+    async def _request(self, target: Target, method: str, trace: _Trace) -> _Answer:
         host = self._gate.host(target.host)
         if target.scheme == "https" and host.certificate is not None:
             trace.notes.append(_certificate_note(host.certificate))
             return await self._send(target, method, trace, verify=False)
         try:
             return await self._send(target, method, trace, verify=True)
-        except httpx.TransportError as error:
+        except aiohttp.ClientConnectorError as error:
             problem = certificate_problem(error)
             if problem is None:
                 raise
@@ -233,33 +255,37 @@ class LinkChecker:
             trace.notes.append(_certificate_note(problem))
             return await self._send(target, method, trace, verify=False)
 
-    async def _send(self, target: Target, method: str, trace: _Trace, *, verify: bool) -> httpx.Response:
-        async with self._gate.turn(target.host):
+    async def _send(self, target: Target, method: str, trace: _Trace, *, verify: bool) -> _Answer:
+        async with self._gate.turn(target.host, urgent=trace.urgent):
             trace.requests += 1
-            with self._clients.client(verify) as client:
-                request = client.build_request(method, target.request_url)
-                async with asyncio.timeout(self.settings.timeout_seconds):
-                    response = await client.send(request, stream=True)
-                    try:
-                        size = response.headers.get("content-length", "")
-                        # Reading to the end (nothing, for HEAD) lets the connection be reused.
-                        if method == "HEAD" or (size.isdigit() and int(size) <= _SMALL_BODY):
-                            await response.aread()
-                    finally:
-                        await response.aclose()
-        return response
+            tls: ssl.SSLContext | bool = self._tls_context() if verify else False
+            async with asyncio.timeout(self.settings.timeout_seconds):
+                proxy = self._proxies.for_url(target.scheme, target.host)
+                async with self._client().request(method, target.request_url, ssl=tls, proxy=proxy,
+                                                  allow_redirects=False) as response:
+                    size = response.headers.get("content-length", "")
+                    # Reading a small body to the end lets the connection be reused; a large one is not
+                    # downloaded (leaving it unread closes the connection).
+                    if method == "GET" and size.isdigit() and int(size) <= _SMALL_BODY:
+                        await response.read()
+                    return _Answer(response.status, response.headers)
 
-    def _new_client(self, verify: bool, connections: int) -> httpx.AsyncClient:
-        # Loading the CA store takes tens of milliseconds: once per mode, not once per shard.
-        context = self._ssl.get(verify)
-        if context is None:
-            context = self._ssl[verify] = httpx.create_ssl_context(verify=verify, trust_env=not self.loopback_only)
-        return httpx.AsyncClient(
-            verify=context, follow_redirects=False, trust_env=not self.loopback_only,
-            timeout=httpx.Timeout(self.settings.timeout_seconds),
-            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-            headers={"User-Agent": self.user_agent, "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"},
-        )
+    def _tls_context(self) -> ssl.SSLContext:
+        # Loading the CA store takes tens of milliseconds: once per run, not once per request.
+        if self._verifying is None:
+            self._verifying = ssl.create_default_context()
+        return self._verifying
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            connector = aiohttp.TCPConnector(limit=self.settings.concurrency, limit_per_host=0, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(
+                connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True),
+                timeout=aiohttp.ClientTimeout(total=self.settings.timeout_seconds),
+                max_line_size=_MAX_HEADER, max_field_size=_MAX_HEADER,
+                headers={"User-Agent": self.user_agent, "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"},
+            )
+        return self._session
 
 
 def _certificate_note(problem: str) -> str:

@@ -9,17 +9,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import functools
 import ipaddress
 import re
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+import urllib.request
+from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
+import aiohttp
 import idna
 
 from checker.tls import describe_verification
@@ -41,8 +44,12 @@ class Target:
     scheme: str
 
 
+@functools.lru_cache(maxsize=4096)
 def ascii_host(host: str) -> str:
-    """The host as sent on the wire: IDN labels to punycode (UTS 46), IP literals and ASCII names as given."""
+    """The host as sent on the wire: IDN labels to punycode (UTS 46), IP literals and ASCII names as given.
+
+    Cached: a run asks about the same few hosts thousands of times.
+    """
     host = host.strip().rstrip(".").lower() if host.isascii() else host.strip().rstrip(".")
     if not host:
         raise UnsupportedUrl("链接地址无效：缺少主机名")
@@ -115,7 +122,8 @@ def _causes(error: BaseException) -> list[BaseException]:
 def certificate_problem(error: BaseException) -> str | None:
     """The Chinese description of a certificate verification failure inside ``error``, or None."""
     for cause in _causes(error):
-        if isinstance(cause, ssl.SSLCertVerificationError):
+        # aiohttp's wrapper is an SSLCertVerificationError too, without the codes: the one it wraps has them.
+        if isinstance(cause, ssl.SSLCertVerificationError) and hasattr(cause, "verify_code"):
             return describe_verification(cause.verify_code, cause.verify_message or str(cause)).reason
     return None
 
@@ -132,26 +140,66 @@ class Failure:
 def describe_failure(error: BaseException, timeout_seconds: float) -> Failure:
     """Name a transport exception the way a report reads it, and say whether a retry could change it."""
     causes = _causes(error)
-    if any(isinstance(c, (httpx.TimeoutException, TimeoutError)) for c in causes):
+    if any(isinstance(c, TimeoutError) for c in causes):
         return Failure("timeout", f"{timeout_seconds:g} 秒内无响应", True)
-    if any(isinstance(c, socket.gaierror) for c in causes) or "Name or service not known" in str(error):
+    if any(isinstance(c, (socket.gaierror, aiohttp.ClientConnectorDNSError)) for c in causes):
         return Failure("dns", "域名无法解析", False)
     if any(isinstance(c, ConnectionRefusedError) for c in causes) or "Connection refused" in str(error):
         return Failure("refused", "连接被拒绝", True)
     if any(isinstance(c, ssl.SSLError) for c in causes):
         return Failure("tls", f"TLS 握手失败（{error}）", True)
-    if isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, ConnectionError)):
+    disconnected = (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, ConnectionError)
+    if any(isinstance(c, disconnected) for c in causes):
         return Failure("reset", "连接被重置或服务器提前断开", True)
-    if isinstance(error, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+    if isinstance(error, aiohttp.InvalidURL):
         return Failure("invalid", f"链接地址无效：{error}", False)
-    if isinstance(error, httpx.TransportError):
+    if isinstance(error, aiohttp.ClientResponseError):
+        return Failure("protocol", f"服务器的回答不符合 HTTP 协议（{error.message}）", True)
+    if isinstance(error, (aiohttp.ClientError, OSError)):
         return Failure("other", f"连接失败（{type(error).__name__}：{error}）", True)
     return Failure("other", f"检查出错（{type(error).__name__}：{error}）", False)
 
 
+class PrioritySlots:
+    """At most ``size`` holders at once; waiters are served urgent first, then in the order they came.
+
+    The fetch-mode crawl's page requests are urgent: every page read may reveal more pages and links (and
+    pages that fail, whose retry pause should start early), so the crawl goes before the checks waiting.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.held = 0
+        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
+
+    async def acquire(self, urgent: bool = False) -> None:
+        """Wait for a slot (give it back with ``release``)."""
+        if self.held < self.size and not (self._waiting[0] or self._waiting[1]):
+            self.held += 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting[0 if urgent else 1].append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # the slot was handed over just as this waiter was cancelled
+            raise
+
+    def release(self) -> None:
+        """Hand the slot to the next waiter (urgent first), or free it."""
+        for queue in self._waiting:
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        self.held -= 1
+
+
 @dataclass
 class _Host:
-    slots: asyncio.Semaphore
+    slots: PrioritySlots
     next_start: float = 0.0
     blocked_until: float = 0.0
     head_refused: bool = False
@@ -164,19 +212,21 @@ class HostGate:
 
     Starts are reserved as slots on a per-host timeline (a slot is taken when the request is allowed to go),
     so N requests to one host take (N-1) × interval plus the last answer, with no drift from sleeping late.
+    The fetch-mode crawl reads its pages through the same gate (urgent, see ``PrioritySlots``), so a host
+    gets ``per_host`` requests at once and one start per interval in all, not that much again for the crawl.
     """
 
     def __init__(self, per_host: int, concurrency: int, min_interval: float) -> None:
         self.per_host = per_host
         self.min_interval = min_interval
-        self._overall = asyncio.Semaphore(concurrency)
+        self._overall = PrioritySlots(concurrency)
         self._hosts: dict[str, _Host] = {}
 
     def host(self, name: str) -> _Host:
         """The state kept for one host (created on first use)."""
         state = self._hosts.get(name)
         if state is None:
-            state = self._hosts[name] = _Host(asyncio.Semaphore(self.per_host))
+            state = self._hosts[name] = _Host(PrioritySlots(self.per_host))
         return state
 
     def block(self, name: str, seconds: float) -> None:
@@ -185,55 +235,46 @@ class HostGate:
         state.blocked_until = max(state.blocked_until, time.monotonic() + seconds)
 
     @contextlib.asynccontextmanager
-    async def turn(self, name: str) -> AsyncIterator[None]:
+    async def turn(self, name: str, *, urgent: bool = False) -> AsyncIterator[None]:
         """Hold a request slot for the host: wait for capacity, the interval and any Retry-After pause."""
         state = self.host(name)
-        async with state.slots, self._overall:
-            while True:
-                now = time.monotonic()
-                start = max(now, state.next_start, state.blocked_until)
-                if start <= now:
-                    break
-                # Another request may reserve meanwhile or a Retry-After may arrive: re-check after sleeping.
-                await asyncio.sleep(start - now)
-            state.next_start = now + self.min_interval
-            yield
+        await state.slots.acquire(urgent)
+        try:
+            await self._overall.acquire(urgent)
+            try:
+                while True:
+                    now = time.monotonic()
+                    start = max(now, state.next_start, state.blocked_until)
+                    if start <= now:
+                        break
+                    # Another request may reserve meanwhile or a Retry-After may arrive: re-check after sleeping.
+                    await asyncio.sleep(start - now)
+                state.next_start = now + self.min_interval
+                yield
+            finally:
+                self._overall.release()
+        finally:
+            state.slots.release()
 
 
-class ClientShards:
-    """HTTP clients for a run, sharded so that no connection pool grows large.
+class EnvProxies:
+    """The proxies the environment names (``HTTP_PROXY``, ``HTTPS_PROXY``, ``NO_PROXY``), read once per run.
 
-    httpcore matches waiting requests to connections in time quadratic in the pool's size, so one pool of
-    64 connections is slower than eight pools of eight. Each request takes the least busy shard; with the
-    overall cap at most ``concurrency``, a shard always has a free connection.
+    An office network often reaches the internet only through a proxy. The HTTP library can read these
+    variables itself, but it does so (and reads ~/.netrc) in a thread for every request, which costs more
+    than the request; here they are read once and the answer per host is kept.
     """
 
-    SHARD_CONNECTIONS = 8
+    def __init__(self, enabled: bool) -> None:
+        self._proxies = urllib.request.getproxies_environment() if enabled else {}
+        self._chosen: dict[tuple[str, str], str | None] = {}
 
-    def __init__(self, concurrency: int, factory: Callable[[bool, int], httpx.AsyncClient]) -> None:
-        self._count = max(1, -(-concurrency // self.SHARD_CONNECTIONS))
-        self._factory = factory
-        self._clients: dict[bool, list[httpx.AsyncClient]] = {}
-        self._busy: dict[bool, list[int]] = {}
-
-    @contextlib.contextmanager
-    def client(self, verify: bool) -> Iterator[httpx.AsyncClient]:
-        """The least busy client (verifying certificates or not), held for one request."""
-        if verify not in self._clients:
-            self._clients[verify] = [self._factory(verify, self.SHARD_CONNECTIONS) for _ in range(self._count)]
-            self._busy[verify] = [0] * self._count
-        busy = self._busy[verify]
-        index = busy.index(min(busy))
-        busy[index] += 1
-        try:
-            yield self._clients[verify][index]
-        finally:
-            busy[index] -= 1
-
-    async def aclose(self) -> None:
-        """Close every client's connections."""
-        for clients in self._clients.values():
-            for client in clients:
-                await client.aclose()
-        self._clients.clear()
-        self._busy.clear()
+    def for_url(self, scheme: str, host: str) -> str | None:
+        """The proxy URL for a request to ``host`` over ``scheme``, or None to connect directly."""
+        key = (scheme, host)
+        if key not in self._chosen:
+            proxy = self._proxies.get(scheme)
+            if proxy and urllib.request.proxy_bypass_environment(host, self._proxies):
+                proxy = None
+            self._chosen[key] = proxy or None
+        return self._chosen[key]

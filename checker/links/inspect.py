@@ -1,8 +1,8 @@
 """One site's link inspection: crawl it, check every link found (once per run), and gather the outcome.
 
 Links that are not pages to crawl (images, attachments, external links, pages out of scope) are checked
-while the crawl goes on; pages in scope wait for the crawl, since the browser's own visit already tells
-whether they open (only the ones that failed are sent to the checker for its retry and a definite status).
+while the crawl goes on. Pages in scope are not checked again when the crawl's own visit opened them; the
+ones it could not open go to the checker as soon as the visit fails, for its retry and a definite status.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-
-from playwright.async_api import BrowserContext
+from typing import TYPE_CHECKING
 
 from checker.links.crawl import CrawlReport, SiteCrawler
+from checker.links.http_support import HostGate
 from checker.links.model import FoundLink, LinkKind, LinkResult, LinkStatus
 from checker.politeness import Politeness
 from checker.scenario import LinkSettings
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext
 
 CheckOne = Callable[..., Awaitable[LinkResult]]
 
@@ -50,10 +53,11 @@ def anchor_occurrences(crawl: CrawlReport) -> tuple[list[FoundLink], dict[str, L
 async def inspect_links(context: BrowserContext | None, site_url: str, scope: str, settings: LinkSettings,
                         page_timeout_seconds: float, check: CheckOne,
                         politeness: Politeness | None = None, skip_scopes: tuple[str, ...] = (),
-                        budget_seconds: float | None = None) -> LinkReport:
+                        budget_seconds: float | None = None, gate: HostGate | None = None) -> LinkReport:
     """Crawl the site within ``scope`` and check every link; ``check(url, external=…)`` is the run's checker.
 
-    ``context`` is the browser context to render in; the ``fetch`` mode needs none.
+    ``context`` is the browser context to render in; the ``fetch`` mode needs none. With ``gate`` (the
+    checker's), the fetch-mode crawl reads pages within the same per-host limits as the checks.
 
     Within ``budget_seconds`` (default: the settings' budget): a crawl still going then stops where it is,
     and links not yet checked are recorded as 未检查 with the reason, so a site of 100,000 links ends with
@@ -63,16 +67,23 @@ async def inspect_links(context: BrowserContext | None, site_url: str, scope: st
     deadline = time.monotonic() + budget
     tasks: dict[str, asyncio.Task[LinkResult]] = {}
 
+    def schedule_url(url: str, external: bool = False) -> None:
+        if url not in tasks:
+            tasks[url] = asyncio.ensure_future(check(url, external=external))
+
+    def unopened(url: str) -> None:
+        if url not in tasks:
+            tasks[url] = asyncio.ensure_future(check(url, urgent=True))
+
     def schedule(link: FoundLink) -> None:
-        if link.url not in tasks:
-            tasks[link.url] = asyncio.ensure_future(check(link.url, external=link.kind is LinkKind.EXTERNAL))
+        schedule_url(link.url, link.kind is LinkKind.EXTERNAL)
 
     def during_crawl(link: FoundLink) -> None:
         if not crawler.opens(link):
             schedule(link)
 
     crawler = SiteCrawler(context, site_url, scope, settings, page_timeout_seconds, politeness, during_crawl,
-                          skip_scopes)
+                          skip_scopes, unopened=unopened, gate=gate)
     try:
         try:
             crawl = await asyncio.wait_for(crawler.crawl(), timeout=max(0.0, deadline - time.monotonic()))

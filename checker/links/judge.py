@@ -12,18 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from checker.checks.findings import make_finding
-from checker.links.model import FAILING, KIND_NAMES, FoundLink, LinkResult, LinkStatus
+from checker.links.model import FAILING, KIND_NAMES, STATUS_NAMES, FoundLink, LinkResult, LinkStatus
 from checker.results import Evidence, Finding, Severity
 from checker.rules import LinkRules
-
-STATUS_NAMES = {
-    LinkStatus.OK: "正常",
-    LinkStatus.BROKEN: "不可用",
-    LinkStatus.SUSPECT: "疑似不可用",
-    LinkStatus.TIMEOUT: "超时",
-    LinkStatus.EXCLUDED: "未检查",
-    LinkStatus.UNSUPPORTED: "无法检查",
-}
 
 
 @dataclass(frozen=True)

@@ -84,3 +84,14 @@ class LinkResult:
     note: str = ""
     attempts: int = 0
     elapsed_seconds: float = 0.0
+
+
+STATUS_NAMES: dict[LinkStatus, str] = {
+    LinkStatus.OK: "正常",
+    LinkStatus.BROKEN: "不可用",
+    LinkStatus.SUSPECT: "疑似不可用",
+    LinkStatus.TIMEOUT: "超时",
+    LinkStatus.EXCLUDED: "未检查",
+    LinkStatus.UNSUPPORTED: "无法检查",
+}
+"""Each status as reports and the command name it."""

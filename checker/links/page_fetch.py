@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
+import aiohttp
 
 from checker.htmlpage import decode_html
 
 MAX_PAGE_BYTES = 5_000_000
 """A page larger than this is read up to here (a 50 MB page must not fill the memory)."""
+MAX_REDIRECTS = 10
+FETCH_ERRORS = (aiohttp.ClientError, TimeoutError, OSError, ValueError)
+"""What ``fetch_html`` raises when a page cannot be read (unreachable, reset, timed out, malformed, loops)."""
 
 
 @dataclass(frozen=True)
@@ -23,18 +26,27 @@ class FetchedHtml:
     html: str | None
 
 
-async def fetch_html(client: httpx.AsyncClient, url: str) -> FetchedHtml:
-    """GET the page; non-HTML bodies are not read. Raises httpx.HTTPError when the server cannot be reached."""
-    async with client.stream("GET", url) as response:
+def page_session(timeout_seconds: float, user_agent: str, connections: int) -> aiohttp.ClientSession:
+    """The crawl's HTTP session: certificates not verified (the link checker reports those), cookies kept
+    (IP hosts included), ``connections`` at once. Create it inside the running event loop."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=connections, ssl=False, ttl_dns_cache=300),
+        cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=aiohttp.ClientTimeout(total=timeout_seconds),
+        headers={"User-Agent": user_agent}, max_line_size=64 * 1024, max_field_size=64 * 1024)
+
+
+async def fetch_html(session: aiohttp.ClientSession, url: str) -> FetchedHtml:
+    """GET the page; non-HTML bodies are not read. Raises one of ``FETCH_ERRORS`` when it cannot be read."""
+    async with session.get(url, max_redirects=MAX_REDIRECTS) as response:
         chain = tuple(str(r.url) for r in response.history)
         redirects = (*chain, str(response.url)) if chain else ()
         content_type = response.headers.get("content-type", "")
-        if response.status_code >= 400 or (content_type and "html" not in content_type.lower()):
-            return FetchedHtml(response.status_code, str(response.url), redirects, None)
+        if response.status >= 400 or (content_type and "html" not in content_type.lower()):
+            return FetchedHtml(response.status, str(response.url), redirects, None)
         body = bytearray()
-        async for chunk in response.aiter_bytes():
+        async for chunk in response.content.iter_chunked(1 << 16):
             body += chunk
             if len(body) >= MAX_PAGE_BYTES:
                 break
-        return FetchedHtml(response.status_code, str(response.url), redirects,
+        return FetchedHtml(response.status, str(response.url), redirects,
                            decode_html(bytes(body[:MAX_PAGE_BYTES]), content_type))

@@ -1,0 +1,96 @@
+"""The crawl's browser side (``render`` mode): tabs that do not download heavy files, and one page's links
+read from the rendered DOM (links built by scripts and lazy image sources included).
+
+Imported only when a crawl renders, so the ``fetch`` mode starts without loading Playwright.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from playwright.async_api import BrowserContext, Page, Response, Route
+from playwright.async_api import Error as PlaywrightError
+
+LINKS_SCRIPT = resources.files("checker").joinpath("links.js").read_text(encoding="utf-8")
+_HEAVY_SUFFIXES = ("png", "jpg", "jpeg", "gif", "webp", "bmp", "svg", "ico", "tif", "tiff", "woff", "woff2", "ttf",
+                   "otf", "eot", "mp3", "mp4", "avi", "flv", "wmv", "webm", "css")
+"""Files the crawl's tabs do not download: their addresses are read from the DOM and checked over HTTP."""
+_HEAVY = re.compile(rf"\.(?:{'|'.join(_HEAVY_SUFFIXES)})(?:[?#]|$)", re.IGNORECASE)
+_BLOCKED_PATTERNS = [pattern for suffix in _HEAVY_SUFFIXES for pattern in (f"*.{suffix}", f"*.{suffix}?*")]
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One page opened in a tab: how it answered, where it ended, and its links (``links.js``'s record) when
+    they were read; ``spoiled`` says the tab should be replaced before its next page."""
+
+    status: int | None
+    final_url: str
+    redirects: tuple[str, ...] = ()
+    data: dict[str, Any] | None = None
+    error: str = ""
+    spoiled: bool = False
+
+
+async def _skip_heavy(route: Route) -> None:
+    await route.abort()
+
+
+async def new_tab(context: BrowserContext) -> Page:
+    """A crawl tab that does not download images, media, fonts or style sheets.
+
+    Chromium blocks them itself (DevTools ``Network.setBlockedURLs``: no round trip per request); a
+    browser without that protocol gets Playwright's request interception instead.
+    """
+    tab = await context.new_page()
+    try:
+        session = await context.new_cdp_session(tab)
+        await session.send("Network.enable")
+        await session.send("Network.setBlockedURLs", {"urls": _BLOCKED_PATTERNS})
+    except PlaywrightError:
+        await tab.route(_HEAVY, _skip_heavy)
+    return tab
+
+
+async def close_tab(tab: Page) -> None:
+    """Close a crawl tab without waiting long: a renderer busy with a huge page must not hold the crawl."""
+    with contextlib.suppress(PlaywrightError, TimeoutError):
+        await asyncio.wait_for(tab.close(), timeout=5)
+
+
+def _redirect_chain(response: Response | None) -> tuple[str, ...]:
+    if response is None:
+        return ()
+    chain = [response.request.url]
+    request = response.request.redirected_from
+    while request is not None:
+        chain.append(request.url)
+        request = request.redirected_from
+    return tuple(reversed(chain)) if len(chain) > 1 else ()
+
+
+async def render_links(tab: Page, url: str, scope: str, timeout_seconds: float, limit: int) -> RenderedPage:
+    """Open ``url`` in the tab (until ``load``) and read up to ``limit`` links, when it is a page in ``scope``."""
+    try:
+        response = await tab.goto(url, wait_until="load", timeout=timeout_seconds * 1000)
+    except PlaywrightError as error:
+        message = (str(error).splitlines() or ["无法打开"])[0][:160]
+        # Chromium's error page may still cut into the tab's next navigation.
+        return RenderedPage(None, tab.url, error=message, spoiled=True)
+    status = response.status if response else None
+    final = tab.url
+    opened = RenderedPage(status, final, _redirect_chain(response) if status is not None and status < 400 else ())
+    if (status is not None and status >= 400) or not final.startswith(scope):
+        return opened
+    try:
+        data = await asyncio.wait_for(tab.evaluate(LINKS_SCRIPT, limit), timeout=timeout_seconds)
+    except TimeoutError:
+        return RenderedPage(status, final, opened.redirects, error="读取页面链接超时", spoiled=True)
+    except PlaywrightError as error:
+        return RenderedPage(status, final, opened.redirects, error=str(error).splitlines()[0][:160])
+    return RenderedPage(status, final, opened.redirects, data)
