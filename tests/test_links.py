@@ -299,3 +299,31 @@ def test_the_json_file_holds_one_line_per_url_and_reads_back_whole(tmp_path: Pat
     assert "旧页面" in text and sum('"url":' in line for line in text.splitlines()) == 2
     write_json(LinkRun({}), target)
     assert json.loads(target.read_text(encoding="utf-8")) == LinkRun({}).to_json()
+
+
+def test_the_shortcut_for_root_relative_links_resolves_exactly_like_urljoin() -> None:
+    import random
+    import re
+    from urllib.parse import urljoin
+
+    from checker.links.static_links import _origin, resolve
+
+    bases = ["http://a.gov.cn/", "http://a.gov.cn/x/y.html?q=1#f", "https://127.0.0.1:8080/dir/",
+             "http://[::1]:80/a", "http://user:pw@h.gov.cn/p;x?y", "file:///tmp/a.html"]
+    pieces = ["/", "a", "b.html", ".", "..", "?", "#", "q=1", ";p", "//", "%2F", "中文", " ", "\t", "\n", "&", ":",
+              "@", "\\"]
+    rng = random.Random(7)
+    raws = {"/" + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(20000)}
+    raws |= {"/", "/a?", "/a#", "/a?#f", "/./a", "/a/../b", "/a/.", "//other.cn/x", " /padded ", "/a\tb",
+             "/.well-known"}
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    for page in sorted(corpus.rglob("*.htm*"))[:200] if corpus.is_dir() else []:
+        raws |= set(re.findall(r'href=["\']([^"\']*)["\']', page.read_text(encoding="utf-8", errors="ignore")))
+    for base in bases:
+        origin = _origin(base)
+        for raw in raws:
+            try:
+                expected = urljoin(base, raw.strip())
+            except ValueError:
+                expected = ""
+            assert resolve(raw, base, origin) == expected, (base, raw)

@@ -6,6 +6,7 @@ Pure functions: the browser side (``checker/links.js``) only gathers attributes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urlsplit
@@ -61,9 +62,19 @@ def raw_links(records: Iterable[Mapping[str, object]]) -> list[RawLink]:
     ]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _url_facts(url: str) -> tuple[str, str, bool, str, str]:
+    """A URL without its fragment, the fragment, whether it is an attachment, its scheme and (lower-case)
+    host. Cached: a site's pages repeat the same navigation, logo and footer links on every page."""
+    base, fragment = urldefrag(url)
+    parts = urlsplit(url)
+    attachment = parts.path.lower().endswith(ATTACHMENT_SUFFIXES)
+    return base, fragment, attachment, parts.scheme, (parts.hostname or "").lower()
+
+
 def is_attachment(url: str) -> bool:
     """Whether a URL's path ends like a document or archive a citizen downloads."""
-    return urlsplit(url).path.lower().endswith(ATTACHMENT_SUFFIXES)
+    return _url_facts(url)[2]
 
 
 def same_site(url: str, site_url: str) -> bool:
@@ -73,13 +84,18 @@ def same_site(url: str, site_url: str) -> bool:
 
 def kind_of(link: RawLink, url: str, site_url: str) -> LinkKind:
     """The link's kind: image and frame by element, attachment by file type, external by host, else page."""
-    if link.tag == "img":
+    return _kind(link.tag, url, (urlsplit(site_url).hostname or "").lower())
+
+
+def _kind(tag: str, url: str, site_host: str) -> LinkKind:
+    if tag == "img":
         return LinkKind.IMAGE
-    if link.tag in ("iframe", "frame"):
+    if tag in ("iframe", "frame"):
         return LinkKind.FRAME
-    if is_attachment(url):
+    _, _, attachment, scheme, host = _url_facts(url)
+    if attachment:
         return LinkKind.ATTACHMENT
-    if urlsplit(url).scheme in ("http", "https") and not same_site(url, site_url):
+    if scheme in ("http", "https") and host != site_host:
         return LinkKind.EXTERNAL
     return LinkKind.PAGE
 
@@ -89,6 +105,7 @@ def sort_links(records: Iterable[RawLink], page_url: str, site_url: str, ids: It
     """Classify one page's links; in-page anchors are checked against the page's ids and names here."""
     targets = set(ids)
     page_base = urldefrag(page_url).url
+    site_host = (urlsplit(site_url).hostname or "").lower()
     found: list[FoundLink] = []
     missing: list[MissingAnchor] = []
     skipped = 0
@@ -98,7 +115,7 @@ def sort_links(records: Iterable[RawLink], page_url: str, site_url: str, ids: It
             skipped += 1
             continue
         url = link.url or raw
-        base, fragment = urldefrag(url)
+        base, fragment = _url_facts(url)[:2]
         if link.tag in ("a", "area") and base == page_base and (raw.startswith("#") or fragment):
             if fragment not in HARMLESS_FRAGMENTS and fragment not in targets:
                 missing.append(MissingAnchor(fragment, link.text, link.position, link.raw))
@@ -107,7 +124,7 @@ def sort_links(records: Iterable[RawLink], page_url: str, site_url: str, ids: It
             continue
         check_url = base if base else url
         found.append(FoundLink(
-            url=check_url, kind=kind_of(link, check_url, site_url), parent_url=page_url, text=link.text,
+            url=check_url, kind=_kind(link.tag, check_url, site_host), parent_url=page_url, text=link.text,
             raw=link.raw, selector=f"{link.position}|{link.attr}", on_home=on_home,
         ))
     return PageLinks(tuple(found), tuple(missing), skipped)
