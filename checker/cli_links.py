@@ -60,6 +60,8 @@ def _run(work: Coroutine[Any, Any, LinkRun]) -> LinkRun:
 @click.option("--concurrency", type=int, help="同时检查的链接总数（默认 32）")
 @click.option("--min-interval", "min_interval_seconds", type=float, help="同一主机两次请求的最小间隔秒数（默认 0.1）")
 @click.option("--timeout", "timeout_seconds", type=float, help="单个链接的超时秒数（默认 15）")
+@click.option("--retry-pause", "retry_pause_seconds", type=float,
+              help="5xx、超时、连接重置后等待多少秒再重试一次（默认 2）")
 @click.option("--no-external", is_flag=True, help="不检查外部链接")
 @click.option("--exclude", multiple=True, help="不检查的网址（正则表达式，可多次给出）")
 @click.option("--browser-path", envvar="GOVCHECK_CHROMIUM", help="Chromium 可执行文件路径")

@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
 from checker import USER_AGENT_SUFFIX
 from checker.links.extract import MissingAnchor, PageLinks, crawlable, raw_links, sort_links
 from checker.links.frontier import Frontier
-from checker.links.http_support import HostGate, UnsupportedUrl, prepare_url
+from checker.links.http_support import EnvProxies, HostGate, UnsupportedUrl, loopback_only_from_env, prepare_url
 from checker.links.model import FoundLink, LinkResult, LinkStatus
 from checker.links.page_fetch import FETCH_ERRORS, fetch_html, page_session
 from checker.links.static_links import static_links
@@ -95,6 +96,8 @@ class SiteCrawler:
         self._sink = sink or (lambda link: None)
         self._unopened = unopened or (lambda url: None)
         self._gate = gate
+        self._reserving: str | None = None
+        self._proxies: EnvProxies | None = None
         self._skip_scopes = skip_scopes
         self._client: aiohttp.ClientSession | None = None
         self._spoiled: set[Page | None] = set()
@@ -112,9 +115,11 @@ class SiteCrawler:
         workers = self._settings.crawl_tabs if rendering else max(self._settings.crawl_tabs, self._settings.per_host)
         tabs = [await self._new_tab() if rendering else None for _ in range(workers)]
         frontier = Frontier(start, self._settings.max_depth)
+        self._reserving = None if rendering else self._host(start)
         try:
-            await asyncio.gather(*(self._work(slot, tabs, frontier) for slot in range(workers)))
+            await asyncio.gather(*(self._work(slot, tabs, frontier, workers) for slot in range(workers)))
         finally:
+            self._reserve(0)
             for tab in tabs:
                 if tab is not None:
                     await _render_side().close_tab(tab)
@@ -145,7 +150,7 @@ class SiteCrawler:
             raise ValueError("render mode needs a browser context")
         return await _render_side().new_tab(self._context)
 
-    async def _work(self, slot: int, tabs: list[Page | None], frontier: Frontier) -> None:
+    async def _work(self, slot: int, tabs: list[Page | None], frontier: Frontier, workers: int) -> None:
         """One worker: open the nearest queued page, queue its in-scope pages, until nothing is left."""
         while (job := await frontier.next(len(self.report.pages) + frontier.in_flight
                                           >= self._settings.max_pages)) is not None:
@@ -157,6 +162,7 @@ class SiteCrawler:
                 frontier.add([link.url for link in found if self.opens(link)], depth + 1)
             finally:
                 await frontier.done()
+                self._reserve(min(workers, frontier.queued()))
             self._opened[slot] = self._opened.get(slot, 0) + 1
             if tabs[slot] in self._spoiled or self._opened[slot] % TAB_PAGES == 0:
                 tabs[slot] = await self._replace(tabs[slot])
@@ -177,7 +183,7 @@ class SiteCrawler:
         """Read a page's links from its HTML (no rendering): the fast mode, for sites that build no links
         with scripts."""
         try:
-            fetched = await fetch_html(self._http(), url)
+            fetched = await fetch_html(self._http(), url, self._proxy(url))
         except FETCH_ERRORS as error:
             self.report.pages.append(CrawledPage(url, depth, url, None, f"{type(error).__name__}: {error}"[:160]))
             return ()
@@ -194,15 +200,30 @@ class SiteCrawler:
             data = await asyncio.to_thread(static_links, fetched.html, fetched.final_url, limit)
         return self._accept(url, depth, fetched.final_url, status, data)
 
+    def _reserve(self, slots: int) -> None:
+        """While pages are queued, keep a slot per worker that has one to read on the site's host (fetch
+        mode), so the checks use what the crawl leaves; a crawl waiting only on slow pages keeps none."""
+        if self._gate is not None and self._reserving is not None:
+            self._gate.reserve(self._reserving, slots)
+
+    def _host(self, url: str) -> str | None:
+        try:
+            return prepare_url(url).host
+        except UnsupportedUrl:
+            return None
+
     def _turn(self, url: str) -> contextlib.AbstractAsyncContextManager[None]:
         """The gate's slot for reading a page (urgent: the crawl finds the work), or no wait without a gate."""
-        if self._gate is None:
-            return contextlib.nullcontext()
-        try:
-            host = prepare_url(url).host
-        except UnsupportedUrl:
+        host = self._host(url)
+        if self._gate is None or host is None:
             return contextlib.nullcontext()
         return self._gate.turn(host, urgent=True)
+
+    def _proxy(self, url: str) -> str | None:
+        if self._proxies is None:
+            self._proxies = EnvProxies(enabled=not loopback_only_from_env())
+        parts = urlsplit(url)
+        return self._proxies.for_url(parts.scheme, (parts.hostname or "").lower())
 
     def _http(self) -> aiohttp.ClientSession:
         if self._client is None:

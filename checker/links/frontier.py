@@ -48,6 +48,10 @@ class Frontier:
             self.in_flight -= 1
             self._changed.notify_all()
 
+    def queued(self) -> int:
+        """Pages waiting to be opened."""
+        return len(self._queue)
+
     def left_over(self) -> int:
         """Pages found but not opened: still queued at the page limit, or deeper than ``max_depth``."""
         return len(self._queue) + self._beyond

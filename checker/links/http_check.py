@@ -12,16 +12,15 @@ check goes on without verification for that host.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import ssl
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 from urllib.parse import urljoin
 
 import aiohttp
-from multidict import CIMultiDictProxy
 
 from checker import USER_AGENT_SUFFIX
 from checker.links.http_support import (
@@ -33,6 +32,7 @@ from checker.links.http_support import (
     UnsupportedUrl,
     certificate_problem,
     describe_failure,
+    loopback_only_from_env,
     prepare_url,
     retry_after_seconds,
 )
@@ -60,10 +60,11 @@ class _Trace:
 
 @dataclass(frozen=True)
 class _Answer:
-    """What a request's answer tells the checker: its status and headers (the body is never kept)."""
+    """What a request's answer tells the checker: its status and headers (case-insensitive; the body is
+    never kept)."""
 
     status_code: int
-    headers: CIMultiDictProxy[str]
+    headers: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,7 @@ class LinkChecker:
                  loopback_only: bool | None = None) -> None:
         self.settings = settings
         self.user_agent = user_agent or DEFAULT_USER_AGENT
-        self.loopback_only = (os.environ.get("GOVCHECK_LOOPBACK_ONLY") == "1"
-                              if loopback_only is None else loopback_only)
+        self.loopback_only = loopback_only_from_env() if loopback_only is None else loopback_only
         self._exclude = [re.compile(pattern) for pattern in settings.exclude]
         self._gate = HostGate(settings.per_host, settings.concurrency, settings.min_interval_seconds)
         self._session: aiohttp.ClientSession | None = None

@@ -11,6 +11,7 @@ import contextlib
 import email.utils
 import functools
 import ipaddress
+import os
 import re
 import socket
 import ssl
@@ -28,6 +29,13 @@ import idna
 from checker.tls import describe_verification
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+LOOPBACK_ONLY_VARIABLE = "GOVCHECK_LOOPBACK_ONLY"
+"""Set to 1 (the test suite does) and link checking contacts this machine only, with no proxy."""
+
+
+def loopback_only_from_env() -> bool:
+    """Whether the environment keeps link checking on this machine (``GOVCHECK_LOOPBACK_ONLY=1``)."""
+    return os.environ.get(LOOPBACK_ONLY_VARIABLE) == "1"
 _BAD_HOST_CHARS = re.compile(r"[\s/\\?#@<>\"'`{}|^%]")
 
 
@@ -161,21 +169,30 @@ def describe_failure(error: BaseException, timeout_seconds: float) -> Failure:
 
 
 class PrioritySlots:
-    """At most ``size`` holders at once; waiters are served urgent first, then in the order they came.
+    """At most ``size`` holders at once; urgent waiters are served first, and ``reserved`` slots are kept
+    for urgent holders (a normal holder takes a slot only if enough stay free for the reserved ones).
 
-    The fetch-mode crawl's page requests are urgent: every page read may reveal more pages and links (and
-    pages that fail, whose retry pause should start early), so the crawl goes before the checks waiting.
+    The fetch-mode crawl's page requests are urgent, and while it has pages queued it reserves a slot per
+    worker: every page read may reveal more pages and links (and pages that fail, whose retry pause should
+    start early), so the crawl is the critical path, and the checks use the capacity it leaves.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.held = 0
+        self.held_urgent = 0
+        self.reserved = 0
         self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
 
+    def _free_for(self, urgent: bool) -> bool:
+        if urgent:
+            return self.held < self.size
+        return self.held + max(0, self.reserved - self.held_urgent) < self.size
+
     async def acquire(self, urgent: bool = False) -> None:
-        """Wait for a slot (give it back with ``release``)."""
-        if self.held < self.size and not (self._waiting[0] or self._waiting[1]):
-            self.held += 1
+        """Wait for a slot (give it back with ``release(urgent)``)."""
+        if self._free_for(urgent) and not self._waiting[0] and (urgent or not self._waiting[1]):
+            self._take(urgent)
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting[0 if urgent else 1].append(waiter)
@@ -183,18 +200,31 @@ class PrioritySlots:
             await waiter
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
-                self.release()  # the slot was handed over just as this waiter was cancelled
+                self.release(urgent)  # the slot was granted just as this waiter was cancelled
             raise
 
-    def release(self) -> None:
-        """Hand the slot to the next waiter (urgent first), or free it."""
-        for queue in self._waiting:
-            while queue:
+    def release(self, urgent: bool = False) -> None:
+        """Give a slot back and grant the waiters that may now go."""
+        self.held -= 1
+        self.held_urgent -= urgent
+        self._grant()
+
+    def reserve(self, count: int) -> None:
+        """Keep ``count`` slots for urgent holders from now on (0 gives them back)."""
+        self.reserved = count
+        self._grant()
+
+    def _take(self, urgent: bool) -> None:
+        self.held += 1
+        self.held_urgent += urgent
+
+    def _grant(self) -> None:
+        for urgent, queue in ((True, self._waiting[0]), (False, self._waiting[1])):
+            while queue and self._free_for(urgent):
                 waiter = queue.popleft()
                 if not waiter.done():
+                    self._take(urgent)
                     waiter.set_result(None)
-                    return
-        self.held -= 1
 
 
 @dataclass
@@ -229,6 +259,11 @@ class HostGate:
             state = self._hosts[name] = _Host(PrioritySlots(self.per_host))
         return state
 
+    def reserve(self, name: str, count: int) -> None:
+        """Keep ``count`` of the host's slots (at most all of them) for urgent requests; 0 ends it."""
+        slots = self.host(name).slots
+        slots.reserve(min(count, slots.size))
+
     def block(self, name: str, seconds: float) -> None:
         """Hold every later request to the host until ``seconds`` from now (the server asked, via Retry-After)."""
         state = self.host(name)
@@ -252,9 +287,9 @@ class HostGate:
                 state.next_start = now + self.min_interval
                 yield
             finally:
-                self._overall.release()
+                self._overall.release(urgent)
         finally:
-            state.slots.release()
+            state.slots.release(urgent)
 
 
 class EnvProxies:

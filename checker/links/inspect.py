@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -50,6 +51,72 @@ def anchor_occurrences(crawl: CrawlReport) -> tuple[list[FoundLink], dict[str, L
     return links, results
 
 
+class CheckQueue:
+    """The links of one site waiting for the checker, checked by ``workers`` tasks: a site of 100,000 links
+    holds a list of URLs, not 100,000 waiting tasks, and a page the crawl could not open goes first."""
+
+    def __init__(self, check: CheckOne, workers: int) -> None:
+        self._check = check
+        self._workers = max(1, workers)
+        self._pending: deque[tuple[str, bool, bool]] = deque()
+        self._queued: dict[str, None] = {}
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._tasks: list[asyncio.Task[None]] = []
+        self._started = False
+        self.results: dict[str, LinkResult] = {}
+
+    def add(self, url: str, *, external: bool = False, urgent: bool = False) -> None:
+        """Queue a URL once; the workers start with the first. An urgent one (a page the crawl could not
+        open: rare, and its retry pause should start now) is checked at once, beside the workers."""
+        if url in self._queued:
+            return
+        self._queued[url] = None
+        if urgent:
+            self._tasks.append(asyncio.ensure_future(self._check_one(url, external, urgent)))
+            return
+        self._pending.append((url, external, urgent))
+        if not self._started:
+            self._started = True
+            self._tasks += [asyncio.ensure_future(self._work()) for _ in range(self._workers)]
+        self._wake.set()
+
+    async def finish(self, timeout: float) -> None:
+        """No more URLs: wait up to ``timeout`` seconds for the queued ones to be checked."""
+        self._closing = True
+        self._wake.set()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=timeout)
+
+    def stop(self) -> None:
+        """Cancel the checks still running (the caller's budget is over)."""
+        for task in self._tasks:
+            task.cancel()
+
+    def unfinished(self) -> list[str]:
+        """URLs queued but without a result."""
+        return [url for url in self._queued if url not in self.results]
+
+    async def _work(self) -> None:
+        while True:
+            while not self._pending:
+                if self._closing:
+                    return
+                self._wake.clear()
+                await self._wake.wait()
+            await self._check_one(*self._pending.popleft())
+
+    async def _check_one(self, url: str, external: bool, urgent: bool) -> None:
+        try:
+            if urgent:
+                result = await self._check(url, external=external, urgent=True)
+            else:
+                result = await self._check(url, external=external)
+        except Exception as error:  # the checker never raises; a substitute might, and must not stop the run
+            result = LinkResult(url, LinkStatus.SUSPECT, reason=f"检查出错（{type(error).__name__}）")
+        self.results[url] = result
+
+
 async def inspect_links(context: BrowserContext | None, site_url: str, scope: str, settings: LinkSettings,
                         page_timeout_seconds: float, check: CheckOne,
                         politeness: Politeness | None = None, skip_scopes: tuple[str, ...] = (),
@@ -65,25 +132,17 @@ async def inspect_links(context: BrowserContext | None, site_url: str, scope: st
     """
     budget = budget_seconds if budget_seconds is not None else settings.budget_seconds
     deadline = time.monotonic() + budget
-    tasks: dict[str, asyncio.Task[LinkResult]] = {}
-
-    def schedule_url(url: str, external: bool = False) -> None:
-        if url not in tasks:
-            tasks[url] = asyncio.ensure_future(check(url, external=external))
-
-    def unopened(url: str) -> None:
-        if url not in tasks:
-            tasks[url] = asyncio.ensure_future(check(url, urgent=True))
+    queue = CheckQueue(check, settings.concurrency)
 
     def schedule(link: FoundLink) -> None:
-        schedule_url(link.url, link.kind is LinkKind.EXTERNAL)
+        queue.add(link.url, external=link.kind is LinkKind.EXTERNAL)
 
     def during_crawl(link: FoundLink) -> None:
         if not crawler.opens(link):
             schedule(link)
 
     crawler = SiteCrawler(context, site_url, scope, settings, page_timeout_seconds, politeness, during_crawl,
-                          skip_scopes, unopened=unopened, gate=gate)
+                          skip_scopes, unopened=lambda url: queue.add(url, urgent=True), gate=gate)
     try:
         try:
             crawl = await asyncio.wait_for(crawler.crawl(), timeout=max(0.0, deadline - time.monotonic()))
@@ -93,13 +152,11 @@ async def inspect_links(context: BrowserContext | None, site_url: str, scope: st
         for link in crawl.links:
             if link.url not in crawl.visited:
                 schedule(link)
-        if tasks:
-            await asyncio.wait(tasks.values(), timeout=max(0.0, deadline - time.monotonic()))
-        late = [url for url, task in tasks.items() if not task.done()]
-        checked = {url: _unchecked(url, budget) if url in late else task.result() for url, task in tasks.items()}
+        await queue.finish(max(0.0, deadline - time.monotonic()))
     finally:
-        for task in tasks.values():
-            task.cancel()
+        queue.stop()
+    late = queue.unfinished()
+    checked = {**queue.results, **{url: _unchecked(url, budget) for url in late}}
     if late:
         crawl.notes.append(f"超出时间预算，{len(late)}个链接未检查")
     report = LinkReport(crawl)

@@ -35,9 +35,10 @@ def page_session(timeout_seconds: float, user_agent: str, connections: int) -> a
         headers={"User-Agent": user_agent}, max_line_size=64 * 1024, max_field_size=64 * 1024)
 
 
-async def fetch_html(session: aiohttp.ClientSession, url: str) -> FetchedHtml:
-    """GET the page; non-HTML bodies are not read. Raises one of ``FETCH_ERRORS`` when it cannot be read."""
-    async with session.get(url, max_redirects=MAX_REDIRECTS) as response:
+async def fetch_html(session: aiohttp.ClientSession, url: str, proxy: str | None = None) -> FetchedHtml:
+    """GET the page (through ``proxy`` when given); non-HTML bodies are not read. Raises one of
+    ``FETCH_ERRORS`` when it cannot be read."""
+    async with session.get(url, max_redirects=MAX_REDIRECTS, proxy=proxy) as response:
         chain = tuple(str(r.url) for r in response.history)
         redirects = (*chain, str(response.url)) if chain else ()
         content_type = response.headers.get("content-type", "")
