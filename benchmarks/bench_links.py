@@ -78,27 +78,61 @@ def _govcheck_figures(run: GovcheckRun, site: LinkSite) -> dict[str, Any]:
             "false_failures": sorted(run.failing - site.failing), **_memory(run.measured)}
 
 
-def _politeness_off(site: LinkSite, limits: Limits, threads: int, with_linkchecker: bool) -> dict[str, Any]:
-    """govcheck in both modes against LinkChecker on the whole site, politeness off for all."""
-    figures: dict[str, Any] = {}
-    for mode in MODES:
-        run = crawl_site(site.base + "/", site.max_depth + 2, replace(limits, mode=mode))
-        figures[f"govcheck_{mode}"] = _govcheck_figures(run, site)
-    if with_linkchecker:
-        exe = ensure_linkchecker()
-        measured, counted = run_linkchecker(exe, site.base + "/", threads, int(limits.timeout))
-        invalid = set(counted["invalid"])
-        figures["linkchecker"] = theirs = {
-            "version": linkchecker_version(exe), "threads": threads, "wall_seconds": round(measured.wall_seconds, 2),
+def _linkchecker_figures(exe: Path, site: LinkSite, threads: int, timeout: int) -> dict[str, Any]:
+    measured, counted = run_linkchecker(exe, site.base + "/", threads, timeout)
+    invalid = set(counted["invalid"])
+    return {"version": linkchecker_version(exe), "threads": threads, "wall_seconds": round(measured.wall_seconds, 2),
             "rows": counted["rows"], "unique_links": counted["unique_links"],
             "unique_links_per_second": round(int(counted["unique_links"]) / measured.wall_seconds, 1),
             "seeded_failures_found": len(invalid & site.failing), "false_failures": sorted(invalid - site.failing),
             **_memory(measured)}
-        for mode in MODES:
-            ours = figures[f"govcheck_{mode}"]
-            figures[f"ratio_{mode}"] = {
-                "links_per_second": round(ours["unique_links_per_second"] / theirs["unique_links_per_second"], 2),
-                "wall_time": round(ours["wall_seconds"] / theirs["wall_seconds"], 2)}
+
+
+def _median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round with the median wall time (the figures of one real run, not a blend), with all rounds' walls."""
+    ordered = sorted(rounds, key=lambda figures: figures["wall_seconds"])
+    return {**ordered[(len(ordered) - 1) // 2], "rounds_wall_seconds": [r["wall_seconds"] for r in rounds]}
+
+
+def _politeness_off(site: LinkSite, limits: Limits, threads: int, with_linkchecker: bool, rounds: int,
+                    retry_pause_variant: float) -> dict[str, Any]:
+    """govcheck in both modes against LinkChecker on the whole site, politeness off for all.
+
+    The fetch mode (the comparable setting) and LinkChecker run ``rounds`` times, one after the other in
+    each round, and each round's ratio is taken from that round's two runs; the median ratio is reported,
+    since the machine's load shifts the absolute times between rounds. A third fetch run per round uses
+    ``--retry-pause retry_pause_variant`` instead of the default 2 s, to show what that pause costs. The
+    render mode (the default, minutes per run) runs once.
+    """
+    figures: dict[str, Any] = {}
+    exe = ensure_linkchecker() if with_linkchecker else None
+    ours: dict[str, list[dict[str, Any]]] = {"fetch": [], "fetch_retry_variant": [], "linkchecker": []}
+    for _ in range(rounds):
+        if exe is not None:
+            ours["linkchecker"].append(_linkchecker_figures(exe, site, threads, int(limits.timeout)))
+        variants = {"fetch": limits, "fetch_retry_variant": replace(limits, retry_pause=retry_pause_variant)}
+        for name, variant in variants.items():
+            run = crawl_site(site.base + "/", site.max_depth + 2, replace(variant, mode="fetch"))
+            ours[name].append(_govcheck_figures(run, site))
+    figures["govcheck_fetch"] = _median_round(ours["fetch"])
+    figures["govcheck_fetch_retry_variant"] = {**_median_round(ours["fetch_retry_variant"]),
+                                               "retry_pause_seconds": retry_pause_variant}
+    run = crawl_site(site.base + "/", site.max_depth + 2, replace(limits, mode="render"))
+    figures["govcheck_render"] = _govcheck_figures(run, site)
+    if exe is None:
+        return figures
+    figures["linkchecker"] = theirs = _median_round(ours["linkchecker"])
+    for name in ("fetch", "fetch_retry_variant"):
+        per_round = [round(mine["unique_links_per_second"] / lc["unique_links_per_second"], 2)
+                     for mine, lc in zip(ours[name], ours["linkchecker"], strict=True)]
+        figures[f"ratio_{name}"] = {"links_per_second": sorted(per_round)[(len(per_round) - 1) // 2],
+                                    "links_per_second_by_round": per_round,
+                                    "wall_time": round(figures[f"govcheck_{name}"]["wall_seconds"]
+                                                       / theirs["wall_seconds"], 2)}
+    render = figures["govcheck_render"]
+    figures["ratio_render"] = {
+        "links_per_second": round(render["unique_links_per_second"] / theirs["unique_links_per_second"], 2),
+        "wall_time": round(render["wall_seconds"] / theirs["wall_seconds"], 2)}
     return figures
 
 
@@ -141,7 +175,8 @@ def _versions(browser_path: str) -> dict[str, str]:
 
 
 def run(pages: int, sizes: list[int], polite_urls: int, interval: float, limits: Limits, threads: int,
-        with_linkchecker: bool = True, seed: int = 2026) -> dict[str, Any]:
+        with_linkchecker: bool = True, seed: int = 2026, rounds: int = 3,
+        retry_pause_variant: float = 1.0) -> dict[str, Any]:
     """Every measurement of the benchmark; the report the table and the JSON are made from."""
     report: dict[str, Any] = {"versions": _versions(limits.browser_path or "/usr/bin/chromium"),
                               "limits": limits.__dict__, "modes": list(MODES), "seed": seed,
@@ -151,7 +186,8 @@ def run(pages: int, sizes: list[int], polite_urls: int, interval: float, limits:
                           "max_depth": site.max_depth, "broken": len(site.broken),
                           "server_errors": len(site.server_errors), "slow": len(site.slow),
                           "external": len(site.external), "server_requests_per_second": server_rate(site)}
-        report["politeness_off"] = off = _politeness_off(site, limits, threads, with_linkchecker)
+        report["politeness_off"] = off = _politeness_off(site, limits, threads, with_linkchecker, rounds,
+                                                         retry_pause_variant)
         report["politeness_on"] = _politeness_on(site, polite_urls, interval, limits)
     report["linearity"] = {mode: _linearity(sorted({*sizes, pages}), {pages: off[f"govcheck_{mode}"]},
                                             replace(limits, mode=mode), seed) for mode in MODES}
@@ -184,6 +220,16 @@ def table(report: dict[str, Any]) -> str:
     lines += ["", f"politeness on: {on['urls']} URLs x {on['min_interval']} s = {on['imposed_seconds']} s imposed; "
               f"wall {on['wall_seconds']} s (ratio {on['ratio_wall_to_imposed']}), "
               f"checking {on['elapsed_seconds_in_json']} s (ratio {on['ratio_elapsed_to_imposed']})"]
+    variant = off["govcheck_fetch_retry_variant"]
+    rounds = [f"fetch {fetch['rounds_wall_seconds']} s"]
+    if theirs:
+        rounds.append(f"LinkChecker {theirs['rounds_wall_seconds']} s")
+        rounds.append(f"fetch / LC by round {off['ratio_fetch']['links_per_second_by_round']}")
+    lines.insert(len(lines) - 2, "rounds (wall): " + "; ".join(rounds))
+    lines.insert(len(lines) - 2, f"fetch with --retry-pause {variant['retry_pause_seconds']}: "
+                 f"{variant['unique_links_per_second']} unique links / s, wall {variant['wall_seconds']} s"
+                 + (f", {off['ratio_fetch_retry_variant']['links_per_second']} x LinkChecker (by round "
+                    f"{off['ratio_fetch_retry_variant']['links_per_second_by_round']})" if theirs else ""))
     for mode in MODES:
         lines += ["", _line(f"linearity {mode} (pages)", "wall (s)", "ms / page", "unique links", "failures",
                             "PSS (MiB)")]
@@ -210,11 +256,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--threads", type=int, default=10, help="LinkChecker threads")
     parser.add_argument("--browser-path", default="/usr/bin/chromium", help="Chromium for govcheck")
     parser.add_argument("--no-linkchecker", action="store_true", help="skip the LinkChecker baseline")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of fetch mode against LinkChecker")
+    parser.add_argument("--retry-pause-variant", type=float, default=1.0,
+                        help="the retry pause of the extra fetch run per round (the default pause is 2 s)")
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the JSON of the figures")
     args = parser.parse_args(argv)
     limits = Limits(args.tabs, args.per_host, args.concurrency, 0.0, 15, args.browser_path or None)
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    report = run(args.pages, sizes, args.polite_urls, args.interval, limits, args.threads, not args.no_linkchecker)
+    report = run(args.pages, sizes, args.polite_urls, args.interval, limits, args.threads, not args.no_linkchecker,
+                 rounds=args.rounds, retry_pause_variant=args.retry_pause_variant)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     sys.stdout.write(table(report) + f"\n\nfigures written to {args.out}\n")

@@ -28,11 +28,13 @@ class Limits:
     timeout: float = 15
     browser_path: str | None = None
     mode: str = "render"
+    retry_pause: float | None = None
 
     def options(self) -> list[str]:
         """The command-line options for these limits (``mode`` is render or fetch, see ``govcheck links``)."""
         options = ["--mode", self.mode, "--tabs", str(self.tabs), "--per-host", str(self.per_host), "--concurrency",
                    str(self.concurrency), "--min-interval", str(self.min_interval), "--timeout", str(self.timeout)]
+        options += ["--retry-pause", str(self.retry_pause)] if self.retry_pause is not None else []
         return options + (["--browser-path", self.browser_path] if self.browser_path else [])
 
 
