@@ -91,7 +91,11 @@ def test_reserved_slots_are_kept_for_urgent_holders_until_given_back() -> None:
         slots.release(urgent=True)
         await asyncio.sleep(0.01)
         assert not second.done()  # the freed slot is still reserved: one urgent holder could come back
-        slots.reserve(0)
+        slots.reserve(1)  # a second crawl of the host adds its share...
+        slots.reserve(-1)  # ...and gives it back without undoing the first one's
+        await asyncio.sleep(0.01)
+        assert not second.done()
+        slots.reserve(-2)
         await asyncio.wait_for(second, 1)
         assert slots.held == 3
 

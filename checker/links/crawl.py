@@ -97,6 +97,7 @@ class SiteCrawler:
         self._unopened = unopened or (lambda url: None)
         self._gate = gate
         self._reserving: str | None = None
+        self._reserved = 0
         self._proxies: EnvProxies | None = None
         self._skip_scopes = skip_scopes
         self._client: aiohttp.ClientSession | None = None
@@ -203,8 +204,9 @@ class SiteCrawler:
     def _reserve(self, slots: int) -> None:
         """While pages are queued, keep a slot per worker that has one to read on the site's host (fetch
         mode), so the checks use what the crawl leaves; a crawl waiting only on slow pages keeps none."""
-        if self._gate is not None and self._reserving is not None:
-            self._gate.reserve(self._reserving, slots)
+        if self._gate is not None and self._reserving is not None and slots != self._reserved:
+            self._gate.reserve(self._reserving, slots - self._reserved)
+            self._reserved = slots
 
     def _host(self, url: str) -> str | None:
         try:

@@ -209,9 +209,10 @@ class PrioritySlots:
         self.held_urgent -= urgent
         self._grant()
 
-    def reserve(self, count: int) -> None:
-        """Keep ``count`` slots for urgent holders from now on (0 gives them back)."""
-        self.reserved = count
+    def reserve(self, change: int) -> None:
+        """Keep ``change`` more slots for urgent holders (a negative change gives them back). Each crawl
+        of the host adds its own share, so two crawls of one host at once do not undo each other."""
+        self.reserved += change
         self._grant()
 
     def _take(self, urgent: bool) -> None:
@@ -259,10 +260,9 @@ class HostGate:
             state = self._hosts[name] = _Host(PrioritySlots(self.per_host))
         return state
 
-    def reserve(self, name: str, count: int) -> None:
-        """Keep ``count`` of the host's slots (at most all of them) for urgent requests; 0 ends it."""
-        slots = self.host(name).slots
-        slots.reserve(min(count, slots.size))
+    def reserve(self, name: str, change: int) -> None:
+        """Keep ``change`` more of the host's slots for urgent requests (negative: give them back)."""
+        self.host(name).slots.reserve(change)
 
     def block(self, name: str, seconds: float) -> None:
         """Hold every later request to the host until ``seconds`` from now (the server asked, via Retry-After)."""
