@@ -36,6 +36,7 @@ QUIET_FLAGS: tuple[str, ...] = (
     "--disable-gpu",
 )
 
+
 class BrowserNotFound(RuntimeError):
     """No usable Chromium was found; the message tells the user how to get one."""
 

@@ -32,6 +32,7 @@ from checker.links.http_support import (
     UnsupportedUrl,
     certificate_problem,
     describe_failure,
+    http_session,
     loopback_only_from_env,
     prepare_url,
     retry_after_seconds,
@@ -44,7 +45,6 @@ DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; {USER_AGENT_SUFFIX})"
 EXTERNAL_OFF = "未检查外部链接（设置）"
 LOOPBACK_ONLY = "测试环境只访问本机"
 _SMALL_BODY = 64 * 1024  # GET bodies up to this size are read so the connection can be reused
-_MAX_HEADER = 64 * 1024  # some portals send very long Set-Cookie or Location headers
 _RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _STATUS_NAMES = {403: "禁止访问", 404: "页面不存在", 410: "页面已删除", 401: "需要登录", 429: "请求过多"}
 
@@ -278,13 +278,9 @@ class LinkChecker:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self.settings.concurrency, limit_per_host=0, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(
-                connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True),
-                timeout=aiohttp.ClientTimeout(total=self.settings.timeout_seconds),
-                max_line_size=_MAX_HEADER, max_field_size=_MAX_HEADER,
-                headers={"User-Agent": self.user_agent, "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"},
-            )
+            self._session = http_session(
+                self.settings.timeout_seconds, self.settings.concurrency,
+                {"User-Agent": self.user_agent, "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"})
         return self._session
 
 

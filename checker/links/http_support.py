@@ -31,12 +31,27 @@ from checker.tls import describe_verification
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 LOOPBACK_ONLY_VARIABLE = "GOVCHECK_LOOPBACK_ONLY"
 """Set to 1 (the test suite does) and link checking contacts this machine only, with no proxy."""
+MAX_HEADER_BYTES = 64 * 1024
+"""Longest header line accepted: some portals send very long Set-Cookie or Location headers."""
+_BAD_HOST_CHARS = re.compile(r"[\s/\\?#@<>\"'`{}|^%]")
 
 
 def loopback_only_from_env() -> bool:
     """Whether the environment keeps link checking on this machine (``GOVCHECK_LOOPBACK_ONLY=1``)."""
     return os.environ.get(LOOPBACK_ONLY_VARIABLE) == "1"
-_BAD_HOST_CHARS = re.compile(r"[\s/\\?#@<>\"'`{}|^%]")
+
+
+def http_session(timeout_seconds: float, connections: int, headers: dict[str, str],
+                 verify: bool | None = None) -> aiohttp.ClientSession:
+    """An HTTP session for link work: ``connections`` at once, cookies kept (IP hosts included), long headers
+    accepted. ``verify=False`` never checks certificates; None leaves it to each request's ``ssl``.
+    Create it inside the running event loop."""
+    connector = aiohttp.TCPConnector(limit=connections, ttl_dns_cache=300,
+                                     **({} if verify is None else {"ssl": verify}))
+    return aiohttp.ClientSession(
+        connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True), headers=headers,
+        timeout=aiohttp.ClientTimeout(total=timeout_seconds),
+        max_line_size=MAX_HEADER_BYTES, max_field_size=MAX_HEADER_BYTES)
 
 
 class UnsupportedUrl(ValueError):

@@ -58,7 +58,7 @@ class CheckQueue:
     def __init__(self, check: CheckOne, workers: int) -> None:
         self._check = check
         self._workers = max(1, workers)
-        self._pending: deque[tuple[str, bool, bool]] = deque()
+        self._pending: deque[tuple[str, bool]] = deque()
         self._queued: dict[str, None] = {}
         self._wake = asyncio.Event()
         self._closing = False
@@ -73,9 +73,9 @@ class CheckQueue:
             return
         self._queued[url] = None
         if urgent:
-            self._tasks.append(asyncio.ensure_future(self._check_one(url, external, urgent)))
+            self._tasks.append(asyncio.ensure_future(self._check_one(url, external, urgent=True)))
             return
-        self._pending.append((url, external, urgent))
+        self._pending.append((url, external))
         if not self._started:
             self._started = True
             self._tasks += [asyncio.ensure_future(self._work()) for _ in range(self._workers)]
@@ -106,12 +106,9 @@ class CheckQueue:
                 await self._wake.wait()
             await self._check_one(*self._pending.popleft())
 
-    async def _check_one(self, url: str, external: bool, urgent: bool) -> None:
+    async def _check_one(self, url: str, external: bool, urgent: bool = False) -> None:
         try:
-            if urgent:
-                result = await self._check(url, external=external, urgent=True)
-            else:
-                result = await self._check(url, external=external)
+            result = await self._check(url, external=external, urgent=urgent)
         except Exception as error:  # the checker never raises; a substitute might, and must not stop the run
             result = LinkResult(url, LinkStatus.SUSPECT, reason=f"检查出错（{type(error).__name__}）")
         self.results[url] = result
@@ -121,7 +118,7 @@ async def inspect_links(context: BrowserContext | None, site_url: str, scope: st
                         page_timeout_seconds: float, check: CheckOne,
                         politeness: Politeness | None = None, skip_scopes: tuple[str, ...] = (),
                         budget_seconds: float | None = None, gate: HostGate | None = None) -> LinkReport:
-    """Crawl the site within ``scope`` and check every link; ``check(url, external=…)`` is the run's checker.
+    """Crawl the site within ``scope`` and check every link; ``check(url, external=…, urgent=…)`` is the run's checker.
 
     ``context`` is the browser context to render in; the ``fetch`` mode needs none. With ``gate`` (the
     checker's), the fetch-mode crawl reads pages within the same per-host limits as the checks.

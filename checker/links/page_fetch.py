@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from checker.htmlpage import decode_html
+from checker.links.http_support import http_session
 
 MAX_PAGE_BYTES = 5_000_000
 """A page larger than this is read up to here (a 50 MB page must not fill the memory)."""
@@ -27,12 +28,9 @@ class FetchedHtml:
 
 
 def page_session(timeout_seconds: float, user_agent: str, connections: int) -> aiohttp.ClientSession:
-    """The crawl's HTTP session: certificates not verified (the link checker reports those), cookies kept
-    (IP hosts included), ``connections`` at once. Create it inside the running event loop."""
-    return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=connections, ssl=False, ttl_dns_cache=300),
-        cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=aiohttp.ClientTimeout(total=timeout_seconds),
-        headers={"User-Agent": user_agent}, max_line_size=64 * 1024, max_field_size=64 * 1024)
+    """The crawl's HTTP session: certificates not verified (the link checker reports those). Create it
+    inside the running event loop."""
+    return http_session(timeout_seconds, connections, {"User-Agent": user_agent}, verify=False)
 
 
 async def fetch_html(session: aiohttp.ClientSession, url: str, proxy: str | None = None) -> FetchedHtml:
