@@ -10,6 +10,7 @@ import json
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -88,15 +89,34 @@ class CheckRecord(BaseModel):
 
 
 class ColumnRecord(BaseModel):
-    """A column the run found and read: its class, item count and newest date, for the report."""
+    """A column (栏目) the run found, at any depth: how a citizen reaches it, its class, item count, newest
+    date and what the run concluded, for the report's 栏目清单 and the notices' annex.
+
+    ``path``, ``verdict``, ``note`` and ``pages_read`` were added later with defaults, so a results.json
+    written before them still loads (its records show verdict "" – not judged).
+    """
 
     model_config = ConfigDict(extra="forbid")
+    VERDICTS: ClassVar[tuple[str, ...]] = ("fresh", "stale", "undated", "empty", "static_ok", "unread")
+    PROBLEMS: ClassVar[tuple[str, ...]] = ("stale", "undated", "empty")
+
     name: str
     url: str
     column_class: str
     source: str = "navigation"
     items: int = 0
     latest: date | None = None
+    path: list[str] = Field(default_factory=list, description="the link texts clicked from the home page, "
+                            "the column's own name last: 政务公开 › 政府信息公开目录 › 规划计划")
+    verdict: str = Field(default="", description="fresh, stale, undated, empty, static_ok or unread; "
+                         "'' in records written before verdicts were recorded")
+    note: str = Field(default="", description="a short Chinese reason: 无法打开（HTTP 503）, 超出页面预算，未读取 …")
+    pages_read: int = Field(default=1, ge=0, description="list pages read (pagination)")
+
+    @property
+    def problem(self) -> bool:
+        """Whether the column is a problem to rectify: not updated in time, without dates, or blank."""
+        return self.verdict in self.PROBLEMS
 
 
 class SiteResult(BaseModel):
