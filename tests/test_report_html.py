@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -107,7 +108,11 @@ def hostile_site() -> SiteResult:
         columns=[
             ColumnRecord(
                 name=f"工作动态{SCRIPT}", url="http://www.jiangmen.gov.cn/gzdt/", column_class="dynamic",
-                items=20, latest=date(2020, 9, 30),
+                items=20, latest=date(2020, 9, 30), path=[f"政务公开{BREAKOUT}", f"工作动态{SCRIPT}"],
+                verdict="stale", note=f"最新信息超过14天{SCRIPT}",
+            ),
+            ColumnRecord(
+                name="专题", url="javascript:alert(4)", column_class=f"dynamic{SCRIPT}", verdict=f"odd{BREAKOUT}",
             ),
         ],
         qr_payloads=["https://mp.weixin.qq.com/s/abc", f"javascript:{SCRIPT}"],
@@ -207,7 +212,7 @@ def test_chinese_labels_and_structure(jiangmen: RunResult) -> None:
     for label in (
         "监测时间点", "2020-11-06", "检查期", "2020-10-19 至 2020-11-06", "国办秘函〔2019〕19号", "合格率",
         "不合格", "单项否决", "扣分", "整页截图", "问题位置", "栏目不更新（column.not_updated）",
-        "链接不可用（link.broken）", "检查覆盖情况", "已读取栏目", "动态要闻类", "页脚二维码内容", "出错",
+        "链接不可用（link.broken）", "检查覆盖情况", "栏目清单", "动态要闻类", "页脚二维码内容", "出错",
         "未检查", "场景未开启", "<details", 'lang="zh-CN"',
     ):
         assert label in document, label
@@ -235,3 +240,102 @@ def test_write_report_round_trips_through_results_json(jiangmen: RunResult, tmp_
     path = write_report(read_results(tmp_path), tmp_path)
     assert path == tmp_path / "report.html"
     assert path.read_text(encoding="utf-8") == render_report(jiangmen)
+
+
+def inventory_site(columns: list[ColumnRecord]) -> SiteResult:
+    """A passed portal whose inventory holds the given columns."""
+    return SiteResult(name="示例市人民政府", unit="示例市人民政府办公室", kind="portal",
+                      url="http://www.example.gov.cn/", verdict=Verdict.PASS, score=98, columns=columns)
+
+
+def column(name: str, verdict: str, *path: str, **extra: object) -> ColumnRecord:
+    """A column record reached through ``path`` with the given verdict."""
+    values: dict[str, object] = {
+        "name": name, "url": f"http://www.example.gov.cn/{len(name)}/", "column_class": "notice",
+        "items": 12, "latest": date(2020, 10, 1), "path": list(path), "verdict": verdict,
+    }
+    values.update(extra)
+    return ColumnRecord.model_validate(values)
+
+
+def _inventory_rows(document: str) -> list[list[str]]:
+    """The text of each body row of the 栏目清单 table."""
+    table = document[document.index("<h4>栏目清单</h4>"):]
+    table = table[table.index("<tbody>"):table.index("</tbody>")]
+    return [
+        ["".join(parse("<td" + cell.split("</td>")[0] + "</td>").text) for cell in row.split("<td")[1:]]
+        for row in table.split("<tr")[1:]
+    ]
+
+
+def test_column_inventory_lists_problems_first_with_paths_and_counts() -> None:
+    columns = [
+        column("工作动态", "fresh", "新闻中心", "工作动态", column_class="dynamic", pages_read=3),
+        column("人事信息", "unread", "政务公开", "人事信息", note="无法打开（HTTP 503）", items=0, latest=None),
+        column("规划计划", "stale", "政务公开", "政府信息公开目录", "规划计划", column_class="yearly",
+               latest=date(2019, 6, 1)),
+        column("机构概况", "static_ok", "政务公开", "机构概况", column_class="static", latest=None),
+        column("专项工作", "empty", "专题专栏", "专项工作", items=0, latest=None),
+        column("通知公告", "undated", "通知公告", latest=None),
+        column("财政预决算", "unread", note="超出页面预算，未读取", items=0, latest=None),
+    ]
+    document = render_report(run([inventory_site(columns)]))
+    assert "共发现栏目7个：正常1个，超期未更新1个，无日期1个，空白1个，静态页面1个，未能读取2个。" in document
+    assert "栏目明细（7 个，其中存在问题 3 个）" in document
+    rows = _inventory_rows(document)
+    assert [row[0].split("http")[0] for row in rows] == [
+        "规划计划", "通知公告", "专项工作", "人事信息", "财政预决算", "工作动态", "机构概况",
+    ]
+    assert rows[0][1] == "首页 › 政务公开 › 政府信息公开目录 › 规划计划"
+    assert rows[0][2:6] == ["人事规划计划类", "12", "2019-06-01", "超期未更新"]
+    assert rows[3][3:] == ["—", "—", "未能读取", "无法打开（HTTP 503）"]
+    assert rows[4][1] == "—" and rows[4][6] == "超出页面预算，未读取"  # no path recorded
+    assert rows[5][5:] == ["正常", "翻阅列表3页"]
+    assert rows[6][2] == "无更新时限类" and rows[6][5] == "静态页面"
+    start = document.index("<h4>栏目清单</h4>")
+    section = parse(document[start:document.index("</section>", start)])
+    links = [attrs["href"] for tag, attrs in section.tags if tag == "a"]
+    order = [2, 5, 4, 1, 6, 0, 3]
+    assert links == [columns[n].url for n in order]  # every name links to its column
+    assert document.count('<tr class="col-problem">') == 3
+    assert "<details class=\"warn\" open>" in document
+
+
+def test_column_inventory_escapes_site_text(jiangmen: RunResult) -> None:
+    document = render_report(jiangmen)
+    section = document[document.index("<h4>栏目清单</h4>"):document.index("页脚二维码内容")]
+    assert "<script" not in section.lower() and "<img" not in section
+    text = "".join(parse(section).text)
+    assert f"首页 › 政务公开{BREAKOUT} › 工作动态{SCRIPT}" in text
+    assert f"最新信息超过14天{SCRIPT}" in text and f"odd{BREAKOUT}" in text and f"dynamic{SCRIPT}" in text
+    assert 'href="javascript' not in section and "javascript:alert(4)" in text  # shown, never linked
+    assert "共发现栏目2个：正常0个，超期未更新1个，空白0个，未能读取0个，其他结论1个" in text
+    assert text.index(f"工作动态{SCRIPT}") < text.index("专题")
+
+
+def test_column_inventory_of_old_results_without_verdicts(tmp_path: Path) -> None:
+    site = inventory_site([]).model_dump(mode="json")
+    site["columns"] = [
+        {"name": "教育动态", "url": "http://www.example.gov.cn/jydt/", "column_class": "dynamic",
+         "source": "navigation", "items": 15, "latest": "2020-09-30"},
+        {"name": "通知公告", "url": "http://www.example.gov.cn/tzgg/", "column_class": "notice"},
+    ]
+    payload = run([]).model_dump(mode="json", by_alias=True)
+    payload["sites"] = [site]
+    (tmp_path / "results.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    result = read_results(tmp_path)
+    assert result.sites[0].columns[0].path == [] and result.sites[0].columns[0].pages_read == 1
+    document = render_report(result)
+    assert "共发现栏目2个：正常0个，超期未更新0个，空白0个，未能读取0个，未判定2个。" in document
+    rows = _inventory_rows(document)
+    assert [row[0].split("http")[0] for row in rows] == ["教育动态", "通知公告"]  # the order read
+    assert rows[0][1:] == ["—", "动态要闻类", "15", "2020-09-30", "未判定", "—"]
+    assert not parse(document).unbalanced
+
+
+def test_long_column_inventory_starts_folded() -> None:
+    columns = [column(f"栏目{n}", "fresh", "政务公开", f"栏目{n}") for n in range(40)]
+    document = render_report(run([inventory_site(columns)]))
+    assert "<details>" + "<summary>栏目明细（40 个，其中存在问题 0 个）" in document
+    assert "共发现栏目40个：正常40个" in document
+    assert render_report(run([inventory_site([])])).count("栏目清单") == 0

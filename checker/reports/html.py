@@ -17,7 +17,16 @@ from urllib.parse import quote, urlsplit
 from checker.catalogue import CATALOGUE
 from checker.diff import RunDiff, read_diff
 from checker.reports.diff_html import render_diff_section
-from checker.results import CheckStatus, Evidence, Finding, RunResult, Severity, SiteResult, Verdict
+from checker.results import (
+    CheckStatus,
+    ColumnRecord,
+    Evidence,
+    Finding,
+    RunResult,
+    Severity,
+    SiteResult,
+    Verdict,
+)
 from checker.rulecite import rule_of
 from checker.rules import COLUMN_CLASS_NAMES, ColumnClass
 from checker.scenario import SITE_KIND_NAMES, SiteKind
@@ -37,6 +46,18 @@ SEVERITY_NAMES = {Severity.VETO: "单项否决", Severity.DEDUCTION: "扣分", S
 SEVERITY_RANK = {Severity.VETO: 0, Severity.DEDUCTION: 1, Severity.ADVISORY: 2}
 ROLE_NAMES = {"element": "问题位置", "page": "整页截图"}
 STATUS_NAMES = {CheckStatus.DONE: "已检查", CheckStatus.SKIPPED: "未检查", CheckStatus.ERROR: "出错"}
+COLUMN_VERDICT_NAMES = {
+    "stale": "超期未更新", "undated": "无日期", "empty": "空白栏目", "unread": "未能读取",
+    "fresh": "正常", "static_ok": "静态页面", "": "未判定",
+}
+COLUMN_VERDICT_ORDER = {verdict: rank for rank, verdict in enumerate(COLUMN_VERDICT_NAMES)}
+COLUMN_TALLY_NAMES = {
+    "fresh": "正常", "stale": "超期未更新", "undated": "无日期", "empty": "空白", "static_ok": "静态页面",
+    "unread": "未能读取", "": "未判定",
+}
+COLUMN_TALLY_ALWAYS = ("fresh", "stale", "empty", "unread")
+COLUMN_PATH_SEPARATOR = " › "
+COLUMNS_OPEN_MAX = 30  # a longer inventory starts folded (print unfolds it)
 CHECK_NAMES = {
     "availability": "站点可访问性", "home": "首页更新", "columns": "栏目更新", "freshness": "首页与栏目更新",
     "footer": "网站标识", "links": "链接可用性", "newmedia": "政务新媒体", "newmedia_qr": "政务新媒体二维码",
@@ -104,6 +125,12 @@ figcaption{font-size:12px;color:var(--muted);margin-top:2px}
 details{margin:10px 0;border:1px solid var(--rule);border-radius:4px;padding:4px 12px;font-size:14px}
 summary{cursor:pointer;font-weight:600} details.warn>summary{color:var(--amber)}
 .back{text-align:right;font-size:13px;margin:6px 0 0}
+.columns .tally{margin:2px 0 4px;font-size:14px}
+.columns table{font-size:13px} .columns td .url{font-size:12px;color:var(--muted)}
+.columns th.c-name{width:24%} .columns th.c-path{width:26%} .columns td.nw{white-space:nowrap}
+tr.col-problem>td{background:#fdf2f2}
+.cv-stale,.cv-undated,.cv-empty{color:var(--red);font-weight:700} .cv-unread{color:var(--amber);font-weight:700}
+.cv-fresh,.cv-static_ok{color:var(--green)} .cv-other{color:var(--muted)}
 .colophon{margin-top:40px;border-top:1px solid var(--rule);padding-top:8px;font-size:12px;color:var(--muted)}
 @page{size:A4;margin:15mm 13mm}
 @media print{body{background:#fff;font-size:12pt} main{box-shadow:none;margin:0;padding:0;max-width:none}
@@ -462,19 +489,71 @@ def _coverage(site: SiteResult) -> str:
     )
 
 
+def _column_order(column: ColumnRecord) -> int:
+    """Where a column's verdict sorts in the inventory: problems, then unread, then the fine and the unjudged."""
+    return COLUMN_VERDICT_ORDER.get(column.verdict, len(COLUMN_VERDICT_ORDER))
+
+
+def _column_tally(columns: Sequence[ColumnRecord]) -> str:
+    """共发现栏目N个：正常a个，超期未更新b个，空白c个，未能读取d个 (other verdicts only when present)."""
+    counts = {verdict: sum(c.verdict == verdict for c in columns) for verdict in COLUMN_TALLY_NAMES}
+    other = len(columns) - sum(counts.values())
+    parts = [
+        f"{label}{counts[verdict]}个" for verdict, label in COLUMN_TALLY_NAMES.items()
+        if counts[verdict] or verdict in COLUMN_TALLY_ALWAYS
+    ]
+    if other:
+        parts.append(f"其他结论{other}个")
+    return f"共发现栏目{len(columns)}个：" + "，".join(parts)
+
+
+def _column_path(column: ColumnRecord) -> str:
+    """首页 › 政务公开 › 规划计划: the link texts clicked from the home page, or — when not recorded."""
+    if not column.path:
+        return "—"
+    return COLUMN_PATH_SEPARATOR.join(_e(step) for step in ["首页", *column.path])
+
+
+def _column_verdict(verdict: str) -> str:
+    """正常 / 超期未更新 / … coloured by kind; an unknown verdict is shown as written."""
+    css = f"cv-{verdict}" if verdict in COLUMN_VERDICT_NAMES and verdict else "cv-other"
+    return f'<span class="{css}">{_e(COLUMN_VERDICT_NAMES.get(verdict, verdict))}</span>'
+
+
+def _column_row(column: ColumnRecord) -> str:
+    """One line of the inventory: name linked to the column, path, class, items, newest date, verdict, note."""
+    href = _external_href(column.url)
+    name = _e(column.name) or "（无名称）"
+    if href is not None:
+        name = f'<a href="{_e(href)}" target="_blank" rel="{EXTERNAL_REL}">{name}</a>'
+    note = _e(column.note)
+    if column.pages_read > 1:
+        note += ("；" if note else "") + f"翻阅列表{column.pages_read}页"
+    unread = column.verdict == "unread"
+    css = ' class="col-problem"' if column.problem else ""
+    return (
+        f'<tr{css}><td>{name}<br><span class="url">{_e(column.url) or "—"}</span></td>'
+        f'<td>{_column_path(column)}</td><td>{_e(_column_class_name(column.column_class))}</td>'
+        f'<td class="num">{"—" if unread else column.items}</td><td class="nw">{_day(column.latest)}</td>'
+        f'<td class="nw">{_column_verdict(column.verdict)}</td><td>{note or "—"}</td></tr>'
+    )
+
+
 def _columns(site: SiteResult) -> str:
-    """The columns read: name (linked), class, number of items and newest date, collapsed."""
+    """栏目清单: every column found, problems first, with its path, class, items, newest date and verdict."""
     if not site.columns:
         return ""
-    rows = "".join(
-        f"<tr><td>{_e(c.name)}<br>{_link(c.url)}</td><td>{_e(_column_class_name(c.column_class))}</td>"
-        f'<td class="num">{c.items}</td><td>{_day(c.latest)}</td></tr>'
-        for c in site.columns
-    )
+    ordered = sorted(site.columns, key=_column_order)  # stable: the walk's order within a verdict
+    rows = "".join(_column_row(column) for column in ordered)
+    problems = sum(column.problem for column in site.columns)
+    opened = " open" if len(site.columns) <= COLUMNS_OPEN_MAX else ""
+    css = ' class="warn"' if problems else ""
     return (
-        f"<details><summary>已读取栏目（{len(site.columns)} 个）</summary><table><thead><tr><th>栏目</th>"
-        f'<th>栏目类别</th><th class="num">信息条数</th><th>最新信息日期</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></details>"
+        f'<section class="columns"><h4>栏目清单</h4><p class="tally">{_column_tally(site.columns)}。</p>'
+        f"<details{css}{opened}><summary>栏目明细（{len(site.columns)} 个，其中存在问题 {problems} 个）</summary>"
+        '<table><thead><tr><th class="c-name">栏目</th><th class="c-path">访问路径</th><th>类别</th>'
+        '<th class="num">条目数</th><th>最新日期</th><th>结论</th><th>说明</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></details></section>"
     )
 
 
