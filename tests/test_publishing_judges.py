@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from checker.checks.guide import GuideSeen, cites_old_rule_only, judge_guide, missing_elements
+from checker.checks.guide import GuideSeen, judge_guide, missing_elements, outdated_rules
 from checker.checks.interpretation_judge import (
     Interpretation,
     judge_links,
@@ -173,15 +173,17 @@ GUIDE = """<h2>政府信息公开指南</h2><p>根据《中华人民共和国政
 
 def test_guide_complete_missing_and_mismatch() -> None:
     page = parse_html(GUIDE, BASE + "/zn/")
-    assert judge_guide(GuideSeen(BASE + "/zn/", "政府信息公开指南", page), where="首页", url=BASE, seen_at=None) is None
-    missing = judge_guide(None, where="首页和导航栏", url=BASE, seen_at=None)
+    assert judge_guide(GuideSeen(BASE + "/zn/", "政府信息公开指南", page), where="首页", url=BASE, seen_at=None,
+                       as_of=AS_OF) is None
+    missing = judge_guide(None, where="首页和导航栏", url=BASE, seen_at=None, as_of=AS_OF)
     assert missing is not None and missing.indicator == "guide.missing" and missing.target == "政府信息公开指南"
     notice = parse_html(
         "<h2>政府信息公开指南</h2><h3>关于做好年报编制工作的通知</h3><p>各处室：请于1月15日前报送。</p>", BASE
     )
-    found = judge_guide(GuideSeen(BASE, "政府信息公开指南", notice), where="", url=BASE, seen_at=None)
+    found = judge_guide(GuideSeen(BASE, "政府信息公开指南", notice), where="", url=BASE, seen_at=None, as_of=AS_OF)
     assert found is not None and found.indicator == "guide.mismatch" and "内容不是公开指南" in found.detail
-    dead = judge_guide(GuideSeen(BASE, "信息公开指南", None, "HTTP 404"), where="", url=BASE, seen_at=None)
+    dead = judge_guide(GuideSeen(BASE, "信息公开指南", None, "HTTP 404"), where="", url=BASE, seen_at=None,
+                       as_of=AS_OF)
     assert dead is not None and dead.indicator == "guide.missing" and "HTTP 404" in dead.detail
 
 
@@ -189,16 +191,17 @@ def test_guide_elements_and_old_regulation() -> None:
     assert missing_elements(GUIDE) == []
     assert missing_elements(GUIDE.replace("办公时间", "时段")) == ["办公时间"]
     old = GUIDE.replace("（2019年修订）", "（国务院令第492号）")
-    assert cites_old_rule_only(old) and not cites_old_rule_only(GUIDE)
+    assert outdated_rules(old, as_of=AS_OF) and not outdated_rules(GUIDE, as_of=AS_OF)
     finding = judge_guide(GuideSeen(BASE, "政府信息公开指南", parse_html(old, BASE)), where="", url=BASE,
-                          seen_at=None)
+                          seen_at=None, as_of=AS_OF)
     assert finding is not None and "492号" in finding.detail
 
 
 def test_handan_guide_page_is_a_shell_without_guide_content() -> None:
     page = parse_html(corpus_html("renmin/src/main/webapp/WEB-INF/views/affairs/gkzn.jsp"), "http://hd/")
     assert "政府信息公开指南" in page.title
-    found = judge_guide(GuideSeen("http://hd/", "政府信息公开指南", page), where="", url="", seen_at=None)
+    found = judge_guide(GuideSeen("http://hd/", "政府信息公开指南", page), where="", url="", seen_at=None,
+                        as_of=AS_OF)
     assert found is not None and found.indicator == "guide.mismatch"
     assert "受理机构或申请渠道" in found.detail
 

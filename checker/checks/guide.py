@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from checker.checks.findings import make_finding
 from checker.checks.publishing_io import fetcher
@@ -33,8 +33,42 @@ GUIDE_ELEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("处理流程或答复时限", ("处理流程", "办理流程", "处理程序", "办理程序", "答复时限", "答复期限", "工作日内")),
 )
 NAV_SELECTORS = ("nav", ".nav", "#nav", ".menu", ".navbar", "header")
-_OLD_RULE = re.compile(r"国务院令第\s*492\s*号|2007年4月5日|2008年5月1日起施行")
-_NEW_RULE = re.compile(r"国务院令第\s*711\s*号|2019年4月3日|2019年5月15日|2019年修订|（2019年修订")
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    """One version of the 政府信息公开条例: its order number, when it applied, and how a guide cites it."""
+
+    name: str
+    order: str
+    in_force_from: date
+    in_force_until: date | None
+    cited_by: re.Pattern[str]
+
+    def in_force(self, day: date) -> bool:
+        """Whether this version was the law in force on ``day``."""
+        return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+
+    def label(self) -> str:
+        """The version as a reader names it: 国务院令第711号《…条例》（2019年5月15日起施行）."""
+        until = f"，施行至{_day(self.in_force_until)}" if self.in_force_until else ""
+        return f"{self.order}《{self.name}》（{_day(self.in_force_from)}起施行{until}）"
+
+
+def _day(value: date | None) -> str:
+    """A date as 2019年5月14日 ('' for none)."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+# The versions of the 条例 a guide is based on, oldest first (data, not logic: a later revision is one more
+# entry). The 2008 条例 (国务院令第492号, promulgated 2007-04-05) applied from 2008-05-01; the revision
+# (国务院令第711号, promulgated 2019-04-03) replaced it from 2019-05-15.
+DISCLOSURE_RULES: tuple[RuleVersion, ...] = (
+    RuleVersion("中华人民共和国政府信息公开条例", "国务院令第492号", date(2008, 5, 1), date(2019, 5, 14),
+                re.compile(r"国务院令第\s*492\s*号|2007年4月5日|2008年5月1日起施行")),
+    RuleVersion("中华人民共和国政府信息公开条例", "国务院令第711号", date(2019, 5, 15), None,
+                re.compile(r"国务院令第\s*711\s*号|2019年4月3日|2019年5月15日|2019年修订")),
+)
 
 
 @dataclass(frozen=True)
@@ -54,13 +88,40 @@ def missing_elements(text: str) -> list[str]:
     return [name for name, words in GUIDE_ELEMENTS if not any(word.replace(" ", "") in compact for word in words)]
 
 
-def cites_old_rule_only(text: str) -> bool:
-    """Whether the text cites the 2008 条例 (国务院令第492号) and nothing of its 2019 revision."""
-    return bool(_OLD_RULE.search(text)) and not _NEW_RULE.search(text)
+def rule_in_force(as_of: date, rules: tuple[RuleVersion, ...] = DISCLOSURE_RULES) -> RuleVersion | None:
+    """The version of the 条例 in force on ``as_of`` (None before the first one applied)."""
+    return next((rule for rule in rules if rule.in_force(as_of)), None)
 
 
-def judge_guide(seen: GuideSeen | None, *, where: str, url: str, seen_at: datetime | None) -> Finding | None:
-    """缺少指南 when none was found; 指南内容不符 when the page holds something else or lacks elements."""
+def cited_rules(text: str, rules: tuple[RuleVersion, ...] = DISCLOSURE_RULES) -> tuple[RuleVersion, ...]:
+    """The versions of the 条例 a text cites by order number, promulgation or commencement date."""
+    return tuple(rule for rule in rules if rule.cited_by.search(text))
+
+
+def outdated_rules(text: str, *, as_of: date,
+                   rules: tuple[RuleVersion, ...] = DISCLOSURE_RULES) -> tuple[RuleVersion, ...]:
+    """The cited versions no longer in force on ``as_of``, when the text does not cite the one in force.
+
+    Empty when the text cites the version in force, cites none, or cites only versions still (or not yet)
+    applying: before 2019-05-15 a guide citing 国务院令第492号 followed the law of its day.
+    """
+    cited = cited_rules(text, rules)
+    current = rule_in_force(as_of, rules)
+    if current is not None and current in cited:
+        return ()
+    return tuple(rule for rule in cited if rule.in_force_until is not None and rule.in_force_until < as_of)
+
+
+def _outdated_problem(old: tuple[RuleVersion, ...], as_of: date) -> str:
+    """How a guide based on a replaced 条例 is described (the rule sentence names the version in force)."""
+    cited = "、".join(rule.label() for rule in old)
+    return f"仍依据已不再施行的{cited}，未按监测时间点（{as_of.isoformat()}）施行的版本更新"
+
+
+def judge_guide(seen: GuideSeen | None, *, where: str, url: str, seen_at: datetime | None,
+                as_of: date) -> Finding | None:
+    """缺少指南 when none was found; 指南内容不符 when the page holds something else, lacks elements or is
+    based on a version of the 条例 no longer in force on ``as_of`` (pure: the clock is never read)."""
     if seen is None:
         detail = f"在{where}中未找到“{GUIDE_NAME}”。规则：政府信息公开栏目下应有政府信息公开指南。"
         return make_finding("guide.missing", Severity.DEDUCTION, detail, url=url, target=GUIDE_NAME, seen_at=seen_at)
@@ -76,11 +137,14 @@ def judge_guide(seen: GuideSeen | None, *, where: str, url: str, seen_at: dateti
         problems.append(f"内容不是公开指南（正文为“{' '.join(body)[:80]}”）")
     if missing:
         problems.append("缺少" + "、".join(missing))
-    if cites_old_rule_only(text):
-        problems.append("仍依据2008年施行的旧《政府信息公开条例》（国务院令第492号），未按2019年修订版更新")
+    old = outdated_rules(text, as_of=as_of)
+    if old:
+        problems.append(_outdated_problem(old, as_of))
     if not problems:
         return None
-    detail = (f"“{seen.link_text}”页面{'；'.join(problems)}。规则：指南应写明受理机构或申请渠道、地址、电话、"
+    current = rule_in_force(as_of)
+    basis = f"依据监测时间点施行的{current.label()}编制，并" if current else ""
+    detail = (f"“{seen.link_text}”页面{'；'.join(problems)}。规则：指南应{basis}写明受理机构或申请渠道、地址、电话、"
               f"办公时间、申请方式和处理流程（答复时限）。")
     return make_finding("guide.mismatch", Severity.DEDUCTION, detail, url=seen.url, target=seen.link_text,
                         seen_at=seen.seen_at)
@@ -122,7 +186,7 @@ class GuideCheck:
             seen = GuideSeen(got.url, link[0], got.page, got.reason() if not got.ok else "", now())
         where = "首页、导航栏和政府信息公开栏目" if sections else "首页和导航栏（本站未设政府信息公开栏目）"
         evidence_url = sections[0] if sections else context.site.url
-        finding = judge_guide(seen, where=where, url=evidence_url, seen_at=now())
+        finding = judge_guide(seen, where=where, url=evidence_url, seen_at=now(), as_of=context.as_of)
         if finding is not None:
             _, snapshot = await context.visit(finding.url, GUIDE_NAME)
             anchor = snapshot.main_anchor if snapshot else ""
