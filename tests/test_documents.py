@@ -15,10 +15,10 @@ from PIL import Image
 
 from checker.documents import load_settings, write_documents
 from checker.reports.bulletin import render_bulletin
-from checker.reports.notice_docx import HEADERS, SHOT_CM_PER_PX, render_notice_docx
+from checker.reports.notice_docx import ANNEX_HEADERS, HEADERS, SHOT_CM_PER_PX, render_notice_docx
 from checker.reports.notice_html import render_notice_html
-from checker.reports.notice_model import DocumentSettings, unit_notices
-from checker.results import RunResult, SiteResult, Verdict
+from checker.reports.notice_model import DocumentSettings, column_annexes, unit_notices
+from checker.results import ColumnRecord, RunResult, SiteResult, Verdict
 from tests.document_sample import WHEN, sample_run
 
 SETTINGS = DocumentSettings(deadline="2020年12月1日前", issuer="示例市政务公开办", issued_on=date(2020, 11, 10))
@@ -172,3 +172,73 @@ def test_the_problem_names_its_target_once() -> None:
     assert subject_of(make("首页", "首页不更新")) == ""
     assert subject_of(make("http://x/bm/", "站点无法访问")) == ""
     assert subject_of(make("附件“申报表.docx”", "链接不可用")) == "附件“申报表.docx”"  # not “附件“…””
+
+
+def _with_columns(result: RunResult) -> RunResult:
+    """The sample run with the education bureau's column inventory: two problems, one unread, two fine."""
+    base = result.sites[0].url
+
+    def column(name: str, verdict: str, *path: str, **extra: object) -> ColumnRecord:
+        values: dict[str, object] = {"name": name, "url": f"{base}{len(path)}/{len(name)}/", "column_class": "dynamic",
+                                     "items": 8, "latest": date(2020, 10, 30), "path": [*path, name],
+                                     "verdict": verdict}
+        values.update(extra)
+        return ColumnRecord.model_validate(values)
+
+    columns = [
+        column("工作动态", "fresh", "新闻中心"),
+        column("教育动态", "stale", "新闻中心", latest=date(2020, 9, 30), note="最新信息超过14天"),
+        column("人事信息", "unread", "政务公开", note="无法打开（HTTP 503）", items=0, latest=None),
+        column("专项工作<script>x</script>", "empty", "政务公开", "专题", items=0, latest=None,
+               note="栏目页面无任何信息条目\x00"),
+        column("机构概况", "static_ok", "政务公开", column_class="static", latest=None),
+    ]
+    site = result.sites[0].model_copy(update={"columns": columns})
+    return result.model_copy(update={"sites": [site, *result.sites[1:]]})
+
+
+def test_column_annex_lists_only_problem_columns_and_counts(tmp_path: Path) -> None:
+    result = _with_columns(sample_run(tmp_path))
+    notices = unit_notices(result)
+    annexes = column_annexes(notices[0])
+    assert [c.name for c in annexes[0].problems] == ["教育动态", "专项工作<script>x</script>"]
+    assert annexes[0].tally() == "共检查栏目5个，其中存在问题2个（超期未更新1个、空白栏目1个），未能读取1个。"
+    assert column_annexes(notices[1]) == []  # the health commission recorded no columns: no annex
+
+    document = render_notice_docx(notices[0], result, tmp_path, SETTINGS)
+    assert len(document.tables) == 3
+    annex = document.tables[2]
+    assert [c.text for c in annex.rows[0].cells] == ANNEX_HEADERS
+    rows = [[c.text for c in row.cells] for row in annex.rows[1:]]
+    assert [row[1] for row in rows] == ["教育动态", "专项工作<script>x</script>"]
+    assert rows[0][2:] == ["首页 › 新闻中心 › 教育动态", result.sites[0].url + "1/4/", "动态要闻类", "2020-09-30",
+                           "超期未更新", "最新信息超过14天"]
+    assert rows[1][2] == "首页 › 政务公开 › 专题 › 专项工作<script>x</script>" and rows[1][5:7] == ["—", "空白栏目"]
+    assert rows[1][7] == "栏目页面无任何信息条目\\x00"  # a character XML cannot hold, shown escaped
+    paragraphs = [p.text for p in document.paragraphs]
+    heading = paragraphs.index("附件：栏目清单", paragraphs.index("附件：栏目清单") + 1)
+    assert paragraphs.index("示例市政务公开办") < heading  # referred to before the signature, printed after it
+    assert paragraphs[heading + 1] == "示例市教育局：" + annexes[0].tally()
+    assert "人事信息" not in _texts(document) and "工作动态" not in _texts(document)
+    other = render_notice_docx(notices[1], result, tmp_path, SETTINGS)
+    assert len(other.tables) == 2 and "附件：栏目清单" not in _texts(other)
+
+    page = render_notice_html(notices[0], result, SETTINGS)
+    assert page.count("附件：栏目清单") == 2 and "未能读取1个" in page
+    assert "&lt;script&gt;x" in page and "<script>x" not in page
+    assert "首页 › 新闻中心 › 教育动态" in page and "2020-09-30" in page and "超期未更新" in page
+    assert "人事信息" not in page and "机构概况" not in page
+    assert "附件：栏目清单" not in render_notice_html(notices[1], result, SETTINGS)
+
+
+def test_column_annex_without_problems_or_verdicts(tmp_path: Path) -> None:
+    result = sample_run(tmp_path)
+    old = ColumnRecord.model_validate({"name": "教育动态", "url": "http://x/", "column_class": "dynamic", "items": 3})
+    fine = old.model_copy(update={"verdict": "fresh", "path": ["教育动态"]})
+    site = result.sites[0].model_copy(update={"columns": [old, fine]})
+    result = result.model_copy(update={"sites": [site, *result.sites[1:]]})
+    notice = unit_notices(result)[0]
+    assert column_annexes(notice)[0].tally() == "共检查栏目2个，其中存在问题0个，未能读取0个，未判定1个。"
+    document = render_notice_docx(notice, result, tmp_path, SETTINGS)
+    assert len(document.tables) == 2 and "未发现存在问题的栏目。" in _texts(document)
+    assert "未发现存在问题的栏目。" in render_notice_html(notice, result, SETTINGS)

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from checker.catalogue import CATALOGUE
 from checker.diff import RunDiff, read_diff
 from checker.reports.diff_html import render_diff_section
+from checker.reports.notice_model import COLUMN_VERDICT_NAMES, column_class_name, column_path, column_verdict_name
 from checker.results import (
     CheckStatus,
     ColumnRecord,
@@ -28,7 +29,6 @@ from checker.results import (
     Verdict,
 )
 from checker.rulecite import rule_of
-from checker.rules import COLUMN_CLASS_NAMES, ColumnClass
 from checker.scenario import SITE_KIND_NAMES, SiteKind
 from checker.scoring import PassRate, pass_rate
 
@@ -46,17 +46,12 @@ SEVERITY_NAMES = {Severity.VETO: "单项否决", Severity.DEDUCTION: "扣分", S
 SEVERITY_RANK = {Severity.VETO: 0, Severity.DEDUCTION: 1, Severity.ADVISORY: 2}
 ROLE_NAMES = {"element": "问题位置", "page": "整页截图"}
 STATUS_NAMES = {CheckStatus.DONE: "已检查", CheckStatus.SKIPPED: "未检查", CheckStatus.ERROR: "出错"}
-COLUMN_VERDICT_NAMES = {
-    "stale": "超期未更新", "undated": "无日期", "empty": "空白栏目", "unread": "未能读取",
-    "fresh": "正常", "static_ok": "静态页面", "": "未判定",
-}
 COLUMN_VERDICT_ORDER = {verdict: rank for rank, verdict in enumerate(COLUMN_VERDICT_NAMES)}
 COLUMN_TALLY_NAMES = {
     "fresh": "正常", "stale": "超期未更新", "undated": "无日期", "empty": "空白", "static_ok": "静态页面",
     "unread": "未能读取", "": "未判定",
 }
 COLUMN_TALLY_ALWAYS = ("fresh", "stale", "empty", "unread")
-COLUMN_PATH_SEPARATOR = " › "
 COLUMNS_OPEN_MAX = 30  # a longer inventory starts folded (print unfolds it)
 CHECK_NAMES = {
     "availability": "站点可访问性", "home": "首页更新", "columns": "栏目更新", "freshness": "首页与栏目更新",
@@ -202,14 +197,6 @@ def _kind_name(kind: str) -> str:
         return SITE_KIND_NAMES[SiteKind(kind)]
     except (ValueError, KeyError):
         return kind
-
-
-def _column_class_name(value: str) -> str:
-    """动态要闻类 and the like for a column class; an unknown class is shown as it is."""
-    try:
-        return COLUMN_CLASS_NAMES[ColumnClass(value)]
-    except (ValueError, KeyError):
-        return value
 
 
 def _external_href(url: str) -> str | None:
@@ -507,17 +494,10 @@ def _column_tally(columns: Sequence[ColumnRecord]) -> str:
     return f"共发现栏目{len(columns)}个：" + "，".join(parts)
 
 
-def _column_path(column: ColumnRecord) -> str:
-    """首页 › 政务公开 › 规划计划: the link texts clicked from the home page, or — when not recorded."""
-    if not column.path:
-        return "—"
-    return COLUMN_PATH_SEPARATOR.join(_e(step) for step in ["首页", *column.path])
-
-
 def _column_verdict(verdict: str) -> str:
     """正常 / 超期未更新 / … coloured by kind; an unknown verdict is shown as written."""
     css = f"cv-{verdict}" if verdict in COLUMN_VERDICT_NAMES and verdict else "cv-other"
-    return f'<span class="{css}">{_e(COLUMN_VERDICT_NAMES.get(verdict, verdict))}</span>'
+    return f'<span class="{css}">{_e(column_verdict_name(verdict))}</span>'
 
 
 def _column_row(column: ColumnRecord) -> str:
@@ -533,7 +513,7 @@ def _column_row(column: ColumnRecord) -> str:
     css = ' class="col-problem"' if column.problem else ""
     return (
         f'<tr{css}><td>{name}<br><span class="url">{_e(column.url) or "—"}</span></td>'
-        f'<td>{_column_path(column)}</td><td>{_e(_column_class_name(column.column_class))}</td>'
+        f'<td>{_e(column_path(column))}</td><td>{_e(column_class_name(column.column_class))}</td>'
         f'<td class="num">{"—" if unread else column.items}</td><td class="nw">{_day(column.latest)}</td>'
         f'<td class="nw">{_column_verdict(column.verdict)}</td><td>{note or "—"}</td></tr>'
     )

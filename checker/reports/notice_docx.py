@@ -5,14 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx.document import Document as DocumentType
+from docx.enum.text import WD_BREAK
 from docx.shared import RGBColor
 
 from checker.reports import docx_base as base
 from checker.reports.notice_model import (
+    ANNEX_TITLE,
+    ColumnAnnex,
     DocumentSettings,
     UnitNotice,
     check_period,
     closing,
+    column_annexes,
+    column_class_name,
+    column_path,
+    column_verdict_name,
     issue_day,
     kind_name,
     opening,
@@ -27,6 +34,8 @@ WIDTHS = [1.1, 2.6, 9.0, 4.4, 2.4, 6.6]  # cm, the 26.1 cm line of landscape A4 
 SHOT_CM_PER_PX = 0.017  # 0.17 mm per screenshot pixel: 14 px text prints about 2.4 mm high
 SHOT_MAX_HEIGHT_CM = 8.5
 SITE_WIDTHS = [6.0, 3.0, 8.0, 3.5, 5.6]
+ANNEX_HEADERS = ["序号", "栏目", "访问路径", "栏目地址", "类别", "最新日期", "结论", "说明"]
+ANNEX_WIDTHS = [1.0, 3.0, 5.6, 5.4, 2.8, 2.3, 2.2, 3.8]  # cm, the same 26.1 cm line
 NOTICE_FOLDER = "notices"
 
 
@@ -65,19 +74,42 @@ def _problems(document: DocumentType, notice: UnitNotice, out_dir: Path) -> None
         base.add_run(shot.add_paragraph(), f"截图 SHA-256：{row.screenshot.sha256}（{row.screenshot.path}）", size=7.5)
 
 
-def _closing(document: DocumentType, result: RunResult, settings: DocumentSettings) -> None:
+def _closing(document: DocumentType, result: RunResult, settings: DocumentSettings, annexed: bool) -> None:
     for text in closing(settings):
         base.para(document, text)
+    if annexed:
+        base.para(document, ANNEX_TITLE, indent=False)
     base.para(document, settings.issuer, indent=False, align_right=True)
     base.para(document, issue_day(result, settings), indent=False, align_right=True)
 
 
+def _annex(document: DocumentType, annexes: list[ColumnAnnex]) -> None:
+    """附件：栏目清单 on a page of its own: per site, the count line and its columns with problems."""
+    document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    base.heading(document, ANNEX_TITLE)
+    for annex in annexes:
+        base.para(document, f"{annex.site.name}：{annex.tally()}")
+        if not annex.problems:
+            base.para(document, "未发现存在问题的栏目。")
+            continue
+        grid = base.table(document, ANNEX_HEADERS, ANNEX_WIDTHS)
+        for number, column in enumerate(annex.problems, 1):
+            latest = column.latest.isoformat() if column.latest else "—"
+            base.add_row(grid, [str(number), column.name, column_path(column), column.url or "—",
+                                column_class_name(column.column_class), latest, column_verdict_name(column.verdict),
+                                column.note or "—"], ANNEX_WIDTHS)
+
+
 def render_notice_docx(notice: UnitNotice, result: RunResult, out_dir: Path, settings: DocumentSettings):
-    """Build one unit's notice (screenshots read from ``out_dir``) and return the python-docx Document."""
+    """Build one unit's notice (screenshots read from ``out_dir``), with 附件：栏目清单 when its sites recorded
+    columns, and return the python-docx Document."""
     document = base.new_document(landscape=True)
     _header(document, notice, result, settings)
     _problems(document, notice, out_dir)
-    _closing(document, result, settings)
+    annexes = column_annexes(notice)
+    _closing(document, result, settings, annexed=bool(annexes))
+    if annexes:
+        _annex(document, annexes)
     return document
 
 

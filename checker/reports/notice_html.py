@@ -12,10 +12,16 @@ from urllib.parse import quote, urlsplit
 
 from checker.reports.docx_base import beijing_day
 from checker.reports.notice_model import (
+    ANNEX_TITLE,
+    ColumnAnnex,
     DocumentSettings,
     UnitNotice,
     check_period,
     closing,
+    column_annexes,
+    column_class_name,
+    column_path,
+    column_verdict_name,
     issue_day,
     kind_name,
     opening,
@@ -35,6 +41,7 @@ th{background:#f4efe6;white-space:nowrap}
 td.url{word-break:break-all;font-size:13px} td.shot img{max-width:100%;border:1px solid #ccc}
 p.indent{text-indent:2em} p.sign{text-align:right;margin:0}
 .hash{font:11px monospace;color:#666}
+.annex{break-before:page;margin-top:36px;border-top:1px solid #bbb} td.nw{white-space:nowrap}
 """
 
 
@@ -84,8 +91,33 @@ def _problem_rows(notice: UnitNotice) -> str:
     return "".join(rows)
 
 
+def _annex(annexes: list[ColumnAnnex]) -> str:
+    """附件：栏目清单: per site, the count line and its columns with problems (path, newest date, verdict)."""
+    if not annexes:
+        return ""
+    parts = [f'<section class="annex"><h2>{_e(ANNEX_TITLE)}</h2>']
+    for annex in annexes:
+        parts.append(f'<p class="indent">{_e(annex.site.name)}：{_e(annex.tally())}</p>')
+        if not annex.problems:
+            parts.append('<p class="indent">未发现存在问题的栏目。</p>')
+            continue
+        rows = "".join(
+            f"<tr><td>{number}</td><td>{_e(column.name)}</td><td>{_e(column_path(column))}</td>"
+            f"<td class=url>{_url_cell(column.url)}</td><td>{_e(column_class_name(column.column_class))}</td>"
+            f"<td class=nw>{column.latest.isoformat() if column.latest else '—'}</td>"
+            f"<td class=nw>{_e(column_verdict_name(column.verdict))}</td><td>{_e(column.note) or '—'}</td></tr>"
+            for number, column in enumerate(annex.problems, 1)
+        )
+        parts.append("<table><tr><th>序号</th><th>栏目</th><th>访问路径</th><th>栏目地址</th><th>类别</th>"
+                     f"<th>最新日期</th><th>结论</th><th>说明</th></tr>{rows}</table>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def render_notice_html(notice: UnitNotice, result: RunResult, settings: DocumentSettings) -> str:
-    """One unit's notice as a self-contained HTML page (pure)."""
+    """One unit's notice as a self-contained HTML page (pure), with 附件：栏目清单 when its sites recorded columns."""
+    annexes = column_annexes(notice)
+    annex_line = f"<p>{_e(ANNEX_TITLE)}</p>" if annexes else ""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
@@ -100,7 +132,8 @@ def render_notice_html(notice: UnitNotice, result: RunResult, settings: Document
 <table><tr><th>序号</th><th>问题类别</th><th>问题描述</th><th>页面地址</th><th>发现时间</th><th>依据</th></tr>
 {_problem_rows(notice)}</table>
 {"".join(f'<p class="indent">{_e(text)}</p>' for text in closing(settings))}
-<p class="sign">{_e(settings.issuer)}</p><p class="sign">{_e(issue_day(result, settings))}</p>
+{annex_line}<p class="sign">{_e(settings.issuer)}</p><p class="sign">{_e(issue_day(result, settings))}</p>
+{_annex(annexes)}
 </main></body></html>
 """
 

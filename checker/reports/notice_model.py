@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from checker.catalogue import indicator
-from checker.results import Evidence, Finding, RunResult, Severity, SiteResult
+from checker.results import ColumnRecord, Evidence, Finding, RunResult, Severity, SiteResult
 from checker.rulecite import rule_of
+from checker.rules import COLUMN_CLASS_NAMES, ColumnClass
 from checker.scenario import SITE_KIND_NAMES
 
 DEFAULT_DEADLINE = "自收到本通知之日起15个工作日内"
@@ -20,6 +21,14 @@ DEFAULT_REQUIREMENTS = (
     "各单位要落实网站与政务新媒体日常监测和内容保障责任，建立栏目更新台账，杜绝“不更新”“空白栏目”等问题反复出现。",
     "检查工作组将对本次发现的问题进行复查，对整改不到位的单位予以再次通报。",
 )
+
+
+COLUMN_VERDICT_NAMES = {
+    "stale": "超期未更新", "undated": "无日期", "empty": "空白栏目", "unread": "未能读取",
+    "fresh": "正常", "static_ok": "静态页面", "": "未判定",
+}
+COLUMN_PATH_SEPARATOR = " › "
+ANNEX_TITLE = "附件：栏目清单"
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,61 @@ class UnitNotice:
     unit: str
     sites: list[SiteResult] = field(default_factory=list)
     rows: list[tuple[SiteResult, NoticeRow]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ColumnAnnex:
+    """One site's part of 附件：栏目清单: its columns with problems, and how many were checked and unread."""
+
+    site: SiteResult
+    problems: list[ColumnRecord]
+    total: int
+    unread: int
+    unjudged: int
+
+    def tally(self) -> str:
+        """共检查栏目N个，其中存在问题x个（超期未更新a个、无日期b个、空白栏目c个），未能读取d个。"""
+        kinds = "、".join(
+            f"{COLUMN_VERDICT_NAMES[verdict]}{count}个" for verdict in ColumnRecord.PROBLEMS
+            if (count := sum(c.verdict == verdict for c in self.problems))
+        )
+        text = f"共检查栏目{self.total}个，其中存在问题{len(self.problems)}个" + (f"（{kinds}）" if kinds else "")
+        text += f"，未能读取{self.unread}个"
+        if self.unjudged:
+            text += f"，未判定{self.unjudged}个"
+        return text + "。"
+
+
+def column_annexes(notice: UnitNotice) -> list[ColumnAnnex]:
+    """附件：栏目清单 of a unit's notice: one part per site that has column records, problems in walk order."""
+    return [
+        ColumnAnnex(
+            site=site,
+            problems=[c for c in site.columns if c.problem],
+            total=len(site.columns),
+            unread=sum(c.verdict == "unread" for c in site.columns),
+            unjudged=sum(c.verdict == "" for c in site.columns),
+        )
+        for site in notice.sites if site.columns
+    ]
+
+
+def column_path(column: ColumnRecord) -> str:
+    """首页 › 政务公开 › 规划计划: the link texts clicked from the home page, or — when not recorded."""
+    return COLUMN_PATH_SEPARATOR.join(["首页", *column.path]) if column.path else "—"
+
+
+def column_class_name(value: str) -> str:
+    """动态要闻类 and the like for a column class; an unknown class is shown as written."""
+    try:
+        return COLUMN_CLASS_NAMES[ColumnClass(value)]
+    except (ValueError, KeyError):
+        return value
+
+
+def column_verdict_name(verdict: str) -> str:
+    """超期未更新 and the like for a column verdict; an unknown verdict is shown as written."""
+    return COLUMN_VERDICT_NAMES.get(verdict, verdict)
 
 
 def _screenshot(evidence: list[Evidence]) -> Evidence | None:
