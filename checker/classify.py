@@ -105,14 +105,33 @@ def classify_column(name: str) -> ColumnClass | None:
     return best[1] if best else ColumnClass.STATIC
 
 
-# Phrases a site shows instead of content. They count only when they dominate the text.
-_PLACEHOLDERS = re.compile(
-    r"暂无(?:相关)?(?:信息|内容|数据|记录|文章|新闻|公告|通知|文件|结果|资料)"
-    r"|正在建设|(?:栏目|页面|网站|频道|专栏)建设中|^建设中|敬请期待|正在完善|正在更新"
-    r"|(?:没有|未)(?:找到|查询到|检索到)(?:相关|任何|符合条件的)?(?:信息|内容|数据|记录|结果)"
-    r"|(?:无|没有)(?:相关)?(?:信息|内容|数据|记录)(?:可显示|可供显示)?$"
-    r"|^(?:无|没有)相关|(?:暂|尚)未(?:发布|公开|上传)|共0条|^暂无$"
+# Phrases a site shows instead of content. One counts only as a piece of text of its own (between spaces,
+# line breaks or punctuation), optionally after a subject (本栏目, 该栏目, 信息, 内容 …): "栏目建设中" is a
+# placeholder, "政府网站建设中存在的问题" (a title) is not.
+_PLACEHOLDER_SUBJECT = (
+    r"(?:(?:本|该|此|当前|这个)?(?:栏目|页面|频道|专栏|网站|板块|版块|分类|目录|专题|网页|页)(?:下|中|内)?的?)?"
+    r"(?:相关)?(?:信息|内容|数据|资料|文章|页面)?"
 )
+_PLACEHOLDER_CORE = (
+    r"(?:暂|尚|暂时|目前|当前)(?:无|没有|未有)(?:相关|任何|可显示的|可供显示的)?"
+    r"(?:信息|内容|数据|记录|文章|新闻|公告|通知|文件|结果|资料|条目|信息发布)?"
+    r"|(?:暂|尚)未(?:发布|公开|上传|更新|录入)(?:相关|任何)?(?:信息|内容|数据)?"
+    r"|(?:没有|无)(?:相关|任何)(?:信息|内容|数据|记录|结果|文章)?(?:可显示|可供显示)?"
+    r"|(?:没有|无)(?:信息|内容|数据|记录|结果|文章)(?:可显示|可供显示)?"
+    r"|(?:没有|未|无法)(?:找到|查询到|查到|检索到|搜索到)(?:相关|任何|符合条件的|您要的)?"
+    r"(?:信息|内容|数据|记录|结果|文章)?"
+    r"|(?:查询|搜索|检索)(?:无|没有|不到)(?:相关|任何)?(?:结果|记录|数据|信息)|(?:查询|搜索|检索)结果为空"
+    r"|正在(?:加紧)?(?:建设|整理|完善|更新|维护|筹建|制作|录入|开发|升级|上传)中?"
+    r"|(?:建设|整理|完善|更新|维护|筹建|制作|录入|开发|升级|上传)中"
+    r"|敬请期待|共0条(?:记录|信息|数据)?|0条记录"
+)
+_PLACEHOLDER_PIECE = re.compile(
+    rf"(?:{_PLACEHOLDER_SUBJECT}(?:{_PLACEHOLDER_CORE}))+(?:哦|啦|呢|了|敬请期待|请稍后(?:访问|再来|查看)?)?"
+)
+# Where a page's text breaks into pieces: spaces (text nodes are joined by spaces) and punctuation.
+_PIECE_BREAK = re.compile(r"[\s,.;:!?()\[\]<>|/\\…·•、，。；：！？（）【】《》〈〉「」“”‘’>»›«‹—–\-~～*#]+")
+# "共 0 条 记录" as one piece, before the text is cut at its spaces.
+_ZERO_COUNT = re.compile(r"共\s*0\s*(?:条|篇|项)(?:\s*(记录|信息|数据))?")
 _PLACEHOLDER_MAX_CHARS = 60
 
 
@@ -122,13 +141,29 @@ def _meaningful(text: str) -> str:
     return "".join(char for char in normalised if unicodedata.category(char)[0] in "LN")
 
 
-def is_placeholder(text: str) -> bool:
-    """Whether a page or list body says it is empty (暂无信息, 正在建设中, 敬请期待 …).
+def _pieces(text: str) -> list[str]:
+    """The text cut at spaces and punctuation, each piece reduced to its letters and digits."""
+    normalised = _ZERO_COUNT.sub(lambda m: "共0条" + (m.group(1) or ""), unicodedata.normalize("NFKC", text))
+    return [piece for piece in (_meaningful(part) for part in _PIECE_BREAK.split(normalised)) if piece]
 
-    Only short texts count (fewer than 60 letters/digits), so an article that mentions 暂无 is content.
-    An empty text is not a placeholder: "no items at all" is the caller's finding, with its own wording.
+
+def _is_placeholder_piece(piece: str) -> bool:
+    """Whether one piece of text (no spaces or punctuation) is nothing but a placeholder phrase."""
+    return bool(_PLACEHOLDER_PIECE.fullmatch(_meaningful(piece)))
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a page or list body says it is empty (暂无信息, 栏目建设中, 信息整理中, 敬请期待, 查询无结果 …).
+
+    The phrase must stand as a piece of its own (a line, a text node, a clause between punctuation), so
+    a title that merely contains 建设中 does not count; what else a short page shows (a breadcrumb, the
+    column's name, an empty pager) does not matter. Only short texts count (fewer than 60 letters/digits)
+    and none with a date in it: an article that mentions 暂无, or a dated list, is content. An empty text is
+    not a placeholder: "no items at all" is the caller's finding, with its own wording.
     """
     meaningful = _meaningful(text)
     if not meaningful or len(meaningful) >= _PLACEHOLDER_MAX_CHARS:
         return False
-    return bool(_PLACEHOLDERS.search(meaningful))
+    if find_dates(unicodedata.normalize("NFKC", text), _ANY_DAY):
+        return False
+    return any(_is_placeholder_piece(piece) for piece in _pieces(text))

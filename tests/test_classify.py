@@ -110,6 +110,12 @@ def test_classify_cleans_first() -> None:
         "无相关信息", "对不起，没有找到相关信息。",
         "首页 > 通知公告\n暂无信息\n共0条 首页 上一页 下一页 尾页",
         "共 0 条记录", "  暂无数据  ",
+        # the phrases an empty column shows, each as the page's only content
+        "没有信息", "信息整理中", "正在整理", "内容更新中", "该栏目暂无信息", "查询无结果",
+        "页面建设中...", "内容正在更新中，请稍后访问", "提示：查询结果为空", "共 0 条 记录",
+        # with the page furniture around it
+        "当前位置：首页 > 政务公开 > 规划计划 没有信息", "首页 > 通知公告\n信息整理中",
+        "通知公告 该栏目暂无信息 第1页/共1页", "共0条 首页 上一页 下一页 尾页",
     ],
 )
 def test_placeholders(text: str) -> None:
@@ -128,6 +134,12 @@ def test_placeholders(text: str) -> None:
         "持续做好常态化疫情防控工作，各项工作有序推进，群众生产生活秩序正常。",
         "正在建设中的城市快速路将于年底通车，届时从市区到新区的通行时间将缩短一半，沿线群众出行将更加便利，"
         "项目建设单位表示将确保工程质量和施工安全。",
+        # a phrase inside a title is not a placeholder
+        "建设中的学校", "学校建设中", "政府网站建设中存在的问题", "关于加快推进示范区建设中若干问题的通知",
+        "正在建设的高速公路项目", "没有信息化建设项目", "建设", "更新",
+        # a real list with the word 建设 in a title, or beside a placeholder of another block
+        "平安城市建设中期推进会召开 2020-10-19\n关于X的通知 2020-10-18",
+        "通知公告 栏目建设中 关于X的通知 2020-10-19",
     ],
 )
 def test_not_placeholders(text: str) -> None:
