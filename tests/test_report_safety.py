@@ -9,9 +9,11 @@ from playwright.sync_api import Page
 
 from checker.engine import RunOptions
 from checker.reports.html import write_report
+from checker.results import ColumnRecord
 from checker.scenario import parse_suite
 from tests.conftest import run_in_thread
 from tests.hostile import HostileServer
+from tests.test_report_html import inventory_site, run
 
 pytestmark = pytest.mark.browser
 
@@ -35,3 +37,24 @@ def test_hostile_titles_do_not_run_in_the_report(page: Page, tmp_path: Path) -> 
     assert page.locator("script, img[onerror], [onload]").count() == 0
     assert not dialogs
     assert "window.pwned=1" in page.inner_text("body")  # shown to the officer as text
+
+
+def test_hostile_column_inventory_does_not_run_in_the_report(page: Page, tmp_path: Path) -> None:
+    """A column's name, path, class, verdict and note come from the site: the 栏目清单 shows them as text."""
+    script = "<script>window.pwned=1</script>"
+    breakout = '"><img src=x onerror="window.pwned=2">'
+    column = ColumnRecord(name=f"栏目{script}", url=f"javascript:{script}", column_class=f"dynamic{breakout}",
+                          path=[f"政务公开{breakout}", f"栏目{script}"], verdict=f"stale{breakout}",
+                          note=f"说明{script}")
+    report = write_report(run([inventory_site([column])]), tmp_path)
+    html = report.read_text(encoding="utf-8")
+    assert "<script" not in html.lower() and "<img src=x" not in html
+
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(report.as_uri())
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("script, img, [onerror], a[href^='javascript']").count() == 0
+    assert not dialogs
+    text = page.inner_text("section.columns")
+    assert f"首页 › 政务公开{breakout} › 栏目{script}" in text and f"说明{script}" in text
