@@ -8,7 +8,9 @@ import pytest
 
 from checker.docmeta import (
     DOC_NUMBER,
+    body_validity,
     doc_number_in,
+    extended_titles,
     is_marked_invalid,
     read_meta,
     repealed_titles,
@@ -59,7 +61,10 @@ def test_doc_number_in_a_table(doc: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("valid", "until"),
     [("2017年04月01日至2020年03月31日", date(2020, 3, 31)), ("长期", None), ("", None),
-     ("有效期至2022-12-31", date(2022, 12, 31))],
+     ("有效期至2022-12-31", date(2022, 12, 31)),
+     # a sentence in the info bar: its first date is the start, not the end
+     ("本办法自2019年1月1日起施行，有效期5年。", date(2023, 12, 31)), ("自2017年4月1日起施行", None),
+     ("自印发之日起施行，有效期2年", date(2022, 9, 25))],
 )
 def test_validity(valid: str, until: date | None) -> None:
     assert meta_of(TABLE.format(doc="示府〔2020〕1号", valid=valid)).valid_until == until
@@ -98,6 +103,89 @@ def test_invalid_marks_and_repeals() -> None:
     assert not is_marked_invalid("关于废止部分规章的决定", "长期")
     text = "本办法自2020年1月1日起施行，《示例市城市排水管理办法》同时废止。"
     assert repealed_titles(text) == ["示例市城市排水管理办法"]
+
+
+WRITTEN, PUBLISHED = date(2017, 12, 20), date(2017, 12, 25)
+
+
+@pytest.mark.parametrize(
+    ("body", "until", "start", "phrase"),
+    [
+        # an end date
+        ("本通知有效期至2020年12月31日。", date(2020, 12, 31), None, "有效期至2020年12月31日"),
+        ("本通知有效期至2020-12-31。", date(2020, 12, 31), None, "有效期至2020-12-31"),
+        ("本规定自2016年3月1日起实施，有效期至2021年2月28日。", date(2021, 2, 28), None, "有效期至2021年2月28日"),
+        ("本办法有效期为2017年4月1日至2020年3月31日。", date(2020, 3, 31), date(2017, 4, 1),
+         "有效期为2017年4月1日至2020年3月31日"),
+        ("本通知有效期延长至2022年12月31日。", date(2022, 12, 31), None, "有效期延长至2022年12月31日"),
+        ("有效期至2020年12月31日", date(2020, 12, 31), None, "有效期至2020年12月31日"),
+        # a term from the commencement stated in the same sentence: start + N years - 1 day
+        ("本办法自2018年1月1日起施行，有效期2年。", date(2019, 12, 31), date(2018, 1, 1), "有效期2年"),
+        ("本意见自2019年1月1日起施行，有效期限为2年。", date(2020, 12, 31), date(2019, 1, 1), "有效期限为2年"),
+        ("第二十五条 本办法自二〇一八年一月一日起施行，有效期五年。", date(2022, 12, 31), date(2018, 1, 1),
+         "有效期五年"),
+        ("本办法由市财政局负责解释，自2018年3月1日起施行，有效期2年。", date(2020, 2, 29), date(2018, 3, 1),
+         "有效期2年"),
+        ("本办法自2016年2月29日起施行，有效期1年。", date(2017, 2, 28), date(2016, 2, 29), "有效期1年"),
+        ("本通知自2020年1月1日起施行，有效期6个月。", date(2020, 6, 30), date(2020, 1, 1), "有效期6个月"),
+        # 自印发之日起: the 成文日期; 自发布之日起: the 发布日期
+        ("自印发之日起施行，有效期3年。", date(2020, 12, 19), WRITTEN, "有效期3年"),
+        ("本意见自发布之日起施行，有效期3年。", date(2020, 12, 24), PUBLISHED, "有效期3年"),
+        # the file names itself; the commencement is elsewhere or, stated nowhere, the later issue date
+        ("本通知有效期为两年。", date(2019, 12, 24), PUBLISHED, "有效期为两年"),
+        ("本方案有效期为5年。\n本方案自2018年1月1日起施行。", date(2022, 12, 31), date(2018, 1, 1), "有效期为5年"),
+        ("本办法自2018年1月1日起施行。\n有效期5年。", date(2022, 12, 31), date(2018, 1, 1), "有效期5年"),
+        ("本实施细则的有效期为十年。", date(2027, 12, 24), PUBLISHED, "有效期为十年"),
+        # of two statements the later end wins
+        ("本办法有效期至2019年12月31日。\n本办法有效期延长至2022年12月31日。", date(2022, 12, 31), None,
+         "有效期延长至2022年12月31日"),
+    ],
+)
+def test_body_validity(body: str, until: date, start: date | None, phrase: str) -> None:
+    found = body_validity(body.split("\n"), written=WRITTEN, published=PUBLISHED)
+    assert found is not None
+    assert (found.until, found.start, found.phrase) == (until, start, phrase)
+    assert found.phrase in found.sentence and found.sentence in body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "在有效期内的证件继续有效。",
+        "证件有效期至2019年12月31日。",
+        "营业执照有效期届满的，应当办理注销登记。",
+        "营业执照有效期至2019年12月31日。",
+        "有效期满前30日申请延续。",
+        "申请人取得的许可有效期为5年。",
+        "许可证自颁发之日起生效，有效期3年。",
+        "本办法规定的许可证，自颁发之日起生效，有效期3年。",
+        "资质证书有效期为5年，有效期满需要延续的，应当在有效期满前30日申请延续。",
+        "《示例市排水条例》自2008年5月1日起施行，有效期5年。",
+        "申领许可证的，应当提交下列材料。\n有效期2年。",
+        "全面标注已公开规范性文件有效期，及时公开规范性文件清理结果。",
+        # a commencement that cannot be dated gives no term rather than a guess
+        "本办法自印发之日起30日后施行，有效期5年。",
+        # nothing to count from
+        "本办法有效期为5年。",
+    ],
+)
+def test_body_validity_not_the_files_own(body: str) -> None:
+    published = None if body == "本办法有效期为5年。" else PUBLISHED
+    assert body_validity(body.split("\n"), written=None, published=published) is None
+
+
+def test_validity_of_a_file_in_its_metadata_and_body() -> None:
+    lines = ["有效期：", "关于X的通知", "本办法自2018年1月1日起施行，有效期2年。", "示例市人民政府", "2017年12月20日"]
+    assert read_meta(lines, AS_OF).valid_until is None
+    found = body_validity(lines, written=WRITTEN)
+    assert found is not None and found.until == date(2019, 12, 31)
+    assert found.sentence == "本办法自2018年1月1日起施行，有效期2年。"
+
+
+def test_extended_titles() -> None:
+    assert extended_titles("现将《示例市人才引进办法》有效期延长至2022年12月31日。") == ["示例市人才引进办法"]
+    assert extended_titles("决定延长《示例市人才引进办法》的有效期。") == ["示例市人才引进办法"]
+    assert extended_titles("《示例市人才引进办法》同时废止。") == []
 
 
 def test_charsets_that_lie() -> None:
@@ -153,3 +241,9 @@ def test_gov_cn_bulletin_page_has_no_doc_number() -> None:
     assert subtitle_doc_number(page.lines) == ""
     assert "特别国债" in page.title
     assert "15500亿元特别国债" in page.text
+
+
+def test_real_page_mentioning_validity_states_none() -> None:
+    page = parse_html(corpus_html("testHtml/hdjl/yjzj/2018-07-09/941.html"), "http://www.zhecheng.gov.cn/")
+    assert "有效期" in page.text
+    assert body_validity(page.lines, published=date(2017, 7, 31)) is None

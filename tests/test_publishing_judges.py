@@ -83,6 +83,66 @@ def test_expired(title: str, body: str, list_text: str, found: bool) -> None:
         assert "2020-03-31" in out[0].finding.detail
 
 
+INFO_BAR = "<table><tr><th>成文日期：</th><td>{written}</td><th>发布日期：</th><td>{published}</td></tr>{valid}</table>"
+
+
+def with_bar(body: str, *, written: str = "2017年12月20日", published: str = "2017年12月25日", valid: str = "") -> str:
+    row = f"<tr><th>有效期：</th><td>{valid}</td></tr>" if valid else ""
+    return INFO_BAR.format(written=written, published=published, valid=row) + body
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "found", "until"),
+    [
+        # the info bar has no 有效期: the body's sentence is read
+        ("关于A的通知", with_bar("<p>本通知自2018年1月1日起施行，有效期2年。</p>"), True, "2019-12-31"),
+        ("关于A的通知", with_bar("<p>自印发之日起施行，有效期2年。</p>"), True, "2019-12-19"),
+        ("关于A的通知", with_bar("<p>本通知有效期至2020年10月31日。</p>"), True, "2020-10-31"),
+        ("示例市A管理办法", with_bar("<p>第三十条 本办法自2016年3月1日起实施，有效期至2020年2月29日。</p>"), True,
+         "2020-02-29"),
+        ("关于A的通知", with_bar("<p>本通知有效期为两年。</p>"), True, "2019-12-24"),
+        # still in force on as_of, or not the file's own validity
+        ("关于A的通知", with_bar("<p>本办法自2018年1月1日起施行。</p><p>有效期五年。</p>"), False, ""),
+        ("关于A的通知", with_bar("<p>本通知有效期至2020年12月31日。</p>"), False, ""),
+        ("关于A的通知", with_bar("<p>本通知自2019年1月1日起施行，有效期2年。</p>"), False, ""),
+        ("关于A的通知", with_bar("<p>营业执照有效期至2019年12月31日。</p><p>有效期满前30日申请延续。</p>"), False, ""),
+        ("关于A的通知", with_bar("<p>证件在有效期内的，继续使用。</p>"), False, ""),
+        # the info bar speaks first: a date of its own, or 长期
+        ("关于A的通知", with_bar("<p>本通知有效期至2019年12月31日。</p>", valid="2018年1月1日至2021年12月31日"),
+         False, ""),
+        ("关于A的通知", with_bar("<p>本通知有效期至2019年12月31日。</p>", valid="长期"), False, ""),
+        # marked
+        ("【已失效】关于A的通知", with_bar("<p>本通知有效期至2019年12月31日。</p>"), False, ""),
+        ("关于A的通知", with_bar("<p>本通知有效期至2019年12月31日。</p><p>时效性：已失效</p>"), False, ""),
+    ],
+)
+def test_expired_by_the_body(title: str, body: str, found: bool, until: str) -> None:
+    out = judge_expired([policy(title, body)], AS_OF)
+    assert bool(out) is found
+    if found:
+        finding = out[0].finding
+        assert finding.indicator == "policy.expired_unmarked"
+        assert f"有效期至 {until}" in finding.detail
+        sentence = next(line for line in policy(title, body).page.lines if "有效期" in line)
+        assert f"正文写明“{sentence}”" in finding.detail
+        assert out[0].needle.startswith("有效期") and out[0].needle in sentence
+
+
+def test_expiry_says_where_the_start_came_from() -> None:
+    out = judge_expired([policy("关于A的通知", with_bar("<p>自印发之日起施行，有效期2年。</p>"))], AS_OF)
+    assert "（自 2017-12-20 起2年，起算日取成文日期）" in out[0].finding.detail
+    out = judge_expired([policy("关于A的通知", with_bar("<p>本通知自2018年1月1日起施行，有效期2年。</p>"))], AS_OF)
+    assert "（自 2018-01-01 起2年）" in out[0].finding.detail
+
+
+def test_a_file_extended_by_another_is_not_expired() -> None:
+    old = policy("示例市人才引进办法", with_bar("<p>本办法自2016年1月1日起施行，有效期3年。</p>"), url="/old.html")
+    assert judge_expired([old], AS_OF)
+    extension = policy("关于延长示例市人才引进办法有效期的通知",
+                       "<p>经研究，决定将《示例市人才引进办法》有效期延长至2021年12月31日。</p>", url="/ext.html")
+    assert not judge_expired([old, extension], AS_OF)
+
+
 def test_repealed_by_a_later_file() -> None:
     old = policy("示例市城市排水管理办法", "<p>有效期：长期</p>", url="/old.html")
     new = policy("示例市城市排水条例实施办法", "<p>本办法施行之日起，《示例市城市排水管理办法》同时废止。</p>",

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from checker.checks.findings import iso, make_finding
-from checker.docmeta import DocMeta, doc_number_in, is_marked_invalid, repealed_titles, subtitle_doc_number
+from checker.docmeta import (
+    BodyValidity,
+    DocMeta,
+    body_validity,
+    doc_number_in,
+    extended_titles,
+    is_marked_invalid,
+    repealed_titles,
+    subtitle_doc_number,
+)
 from checker.htmlpage import ParsedPage
 from checker.results import Finding, Severity
 
@@ -94,18 +104,61 @@ def _marked(file: PolicyFile) -> bool:
     return is_marked_invalid(*texts)
 
 
+# An info bar saying the file has no end date: then a sentence of the body is not read against it.
+_NO_END = re.compile(r"长期|永久|无限期|常年|持续有效|无固定期限")
+_QUOTE_MAX = 150
+
+
+def stated_validity(file: PolicyFile) -> BodyValidity | None:
+    """The validity a file's body states, read only when its info bar gives no 有效期 date nor says 长期."""
+    if file.page is None or file.meta.valid_until is not None or _NO_END.search(file.meta.valid_text):
+        return None
+    return body_validity(file.page.lines, written=file.meta.written, published=file.meta.published or file.listed)
+
+
+def _extenders(files: Sequence[PolicyFile]) -> dict[str, PolicyFile]:
+    """Titles of documents a file says it extends the validity of → that file (then no expiry is claimed)."""
+    found = {}
+    for file in files:
+        if file.page is not None:
+            for name in extended_titles(file.page.text):
+                found.setdefault(name, file)
+    return found
+
+
+def _body_seen(stated: BodyValidity, as_of: date) -> str:
+    """How a validity read from the body is told: the sentence quoted, then the end it gives."""
+    quote = stated.sentence if len(stated.sentence) <= _QUOTE_MAX else stated.sentence[:_QUOTE_MAX] + "…"
+    basis = ""
+    if stated.term:
+        source = "" if stated.start_from.endswith("起施行") else f"，起算日取{stated.start_from}"
+        basis = f"（自 {iso(stated.start)} 起{stated.term}{source}）"
+    return (f"正文写明“{quote}”，据此有效期至 {iso(stated.until)}{basis}，已届满"
+            f"（监测时间点 {as_of.isoformat()}）")
+
+
 def judge_expired(files: Sequence[PolicyFile], as_of: date) -> list[Evidenced]:
-    """失效文件未标注: past its 有效期 / 施行至 date, or repealed by a later file, and not marked 已失效/已废止."""
+    """失效文件未标注: past its 有效期 / 施行至 date, or repealed by a later file, and not marked 已失效/已废止.
+
+    The 有效期 comes from the file's info bar; when the bar gives none, from a sentence of the body
+    (:func:`checker.docmeta.body_validity`), quoted in the finding. A file whose validity another file
+    extends ("《…办法》有效期延长至…") is not called expired.
+    """
     repealers = _repealers(files)
+    extenders = _extenders(files)
     out = []
     for file in files:
         if file.page is None or _marked(file):
             continue
         repealer = _repealed_by(file, repealers)
-        if file.meta.valid_until and file.meta.valid_until < as_of:
+        in_term = _repealed_by(file, extenders) is not None
+        stated = None if in_term else stated_validity(file)
+        if not in_term and file.meta.valid_until and file.meta.valid_until < as_of:
             seen = (f"有效期为“{file.meta.valid_text}”，已于 {iso(file.meta.valid_until)} 届满"
                     f"（监测时间点 {as_of.isoformat()}）")
             needle = "有效期"
+        elif stated is not None and stated.until < as_of:
+            seen, needle = _body_seen(stated, as_of), stated.phrase
         elif repealer is not None:
             seen = f"已被《{repealer.title}》（{repealer.url}）宣布废止"
             needle = file.title
