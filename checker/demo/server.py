@@ -3,7 +3,9 @@
 Use it as a context manager (``with DemoServer() as server: server.base_url``) or run
 ``python -m checker.demo.server --port 8765`` to browse it. Pages are rendered once at start-up from
 the content files; QR codes are generated then, for the real port. Every URL under ``/bm/zjj/``
-answers 503 (a seeded unreachable site); unknown paths get a Chinese 404 page.
+answers 503 (a seeded unreachable site); unknown paths get a Chinese 404 page. The sites on other
+templates (示例县 under ``/xian/``, 交通运输局 under ``/bm/jtj/``) come from
+:class:`~checker.demo.template_sites.TemplateSites`, asked first.
 """
 
 from __future__ import annotations
@@ -26,11 +28,17 @@ from checker.demo.interaction import (
     submit_page,
 )
 from checker.demo.pages import UNAVAILABLE_PAGE, content_pages, not_found_page
+from checker.demo.template_sites import TemplateSites
 
 STATIC_DIR = Path(__file__).parent / "static"
 UNAVAILABLE_PREFIX = "/bm/zjj/"
 HTML = "text/html; charset=utf-8"
-TYPES = {".css": "text/css; charset=utf-8", ".png": "image/png", ".ico": "image/x-icon"}
+TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
 
 
 class Response(NamedTuple):
@@ -55,6 +63,8 @@ class DemoSite:
         slots = [slot for site in self.content.sites.values() for slot in site.footer.qr]
         payloads = {slot.image: base_url.rstrip("/") + slot.target if slot.target else None for slot in slots}
         self.files = build_assets(payloads)
+        self.templates = TemplateSites(base_url, self.content)  # 示例县 (/xian/) and 交通运输局 (/bm/jtj/)
+        self.files.update(self.templates.files)
         for file in STATIC_DIR.iterdir():
             if file.is_file():
                 self.files[f"/static/{file.name}"] = file.read_bytes()
@@ -66,6 +76,9 @@ class DemoSite:
         path = unquote(parts.path)
         if path == UNAVAILABLE_PREFIX.rstrip("/") or path.startswith(UNAVAILABLE_PREFIX):
             return Response(503, HTML, UNAVAILABLE_PAGE.encode("utf-8"))
+        answer = self.templates.get(path, parts.query)
+        if answer:
+            return Response(*answer)
         if path in ("/search", "/search/"):
             query = parse_qs(parts.query).get("q", [""])[0]
             return Response(200, HTML, search_page(self.content, query).encode("utf-8"))
@@ -79,6 +92,9 @@ class DemoSite:
 
     def post(self, path: str, form: dict[str, str]) -> Response:
         """Status, content type and body for a form POST."""
+        answer = self.templates.post(path, form)
+        if answer:
+            return Response(*answer)
         if path == "/hdjl/wyly/submit":
             status, html = submit_page(self.content.portal, form)
             return Response(status, HTML, html.encode("utf-8"))
