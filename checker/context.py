@@ -27,6 +27,8 @@ from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.results import CheckRecord, CheckStatus, ColumnRecord, Evidence, Finding
 from checker.rules import RuleSet
 from checker.scenario import Settings, Site, Window
+from checker.sitemap.model import SiteMap
+from checker.sitemap.walk import settle
 from checker.visit import PageEvidence, Visit, now, open_page
 
 Step = Callable[[str], None]
@@ -92,6 +94,8 @@ class SiteContext:
     link_checker: LinkChecker | None = None
     """The run's link checker, shared by all its sites (each URL is checked once per run)."""
     nested_scopes: tuple[str, ...] = ()
+    site_map: SiteMap | None = None
+    """The site as the walk saw it (built once, right after the home page opened); families read it."""
     deadline: float | None = None
     """When the site's time budget ends (``time.monotonic()``); families that can stop early read it."""
 
@@ -105,6 +109,12 @@ class SiteContext:
     def scope(self) -> str:
         """The URL prefix that belongs to the site."""
         return self.site.scope_prefix()
+
+    def require_map(self) -> SiteMap:
+        """The site map, or SkipCheck when the walk did not run."""
+        if self.site_map is None:
+            raise SkipCheck("站点未能遍历，未进行此项检查")
+        return self.site_map
 
     def require_home(self) -> PageSnapshot:
         """The home page snapshot, or SkipCheck when the home page was never read."""
@@ -137,6 +147,7 @@ class SiteContext:
         visit = await open_page(self.page, url, self.settings.page_timeout_seconds)
         if not visit.ok:
             return visit, None
+        await settle(self.page, self.settings.site_map)
         return visit, await self.snapshot(label)
 
     async def _note_footer(self, snapshot: PageSnapshot, label: str) -> None:

@@ -36,6 +36,7 @@ from checker.scenario import Settings, Site, Suite
 from checker.scoring import score_findings
 from checker.shards import shard_indices
 from checker.site_run import run_families
+from checker.sitemap.walk import SETTLE_SCRIPT
 from checker.visit import now
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -137,6 +138,7 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
         ignore_https_errors=True,  # certificate problems are judged by checker.tls; the page is still read
     )
     context.set_default_timeout(settings.page_timeout_seconds * 1000)
+    await context.add_init_script(SETTLE_SCRIPT)
     context.on("page", lambda page: page.on("dialog", _dismiss))
     page = await context.new_page()
     site_context = SiteContext(

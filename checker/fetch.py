@@ -71,6 +71,10 @@ class PageFetcher:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._cache: dict[str, Fetched] = {}
 
+    def remember(self, fetched: Fetched) -> None:
+        """Keep a page read elsewhere in this run (the site map's walk), so it is never fetched again."""
+        self._cache.setdefault(fetched.url, fetched)
+
     def cached(self, url: str) -> Fetched | None:
         """A page already fetched in this run, if any."""
         return self._cache.get(url)

@@ -151,6 +151,18 @@ class LinkSettings(_Strict):
         return value
 
 
+class SiteMapSettings(_Strict):
+    """How far the citizen-like walk that builds each site's map goes (遍历站点): every check reads that map."""
+
+    max_pages: int = Field(default=300, ge=1, description="每个站点最多打开的页面数（栏目与导航页优先，文章其次）")
+    max_depth: int = Field(default=5, ge=0, description="从首页起最多点击的层数")
+    tabs: int = Field(default=2, ge=1, le=8, description="遍历时同时打开的标签页数")
+    settle_seconds: float = Field(default=4, ge=0, le=30,
+                                  description="等待脚本填充列表的最长时间（网络与页面安静即停止等待）")
+    quiet_ms: int = Field(default=60, ge=10, le=2000, description="判定页面已安静的无变化时长（毫秒）")
+    articles_per_column: int = Field(default=40, ge=0, description="每个栏目最多读取的文章数")
+
+
 class Settings(_Strict):
     """How the run behaves (not what it judges): concurrency, time budgets and limits."""
 
@@ -170,6 +182,7 @@ class Settings(_Strict):
     probe_store: str | None = Field(
         default=None, description="govcheck probe 的样本库（SQLite 文件路径，或 PostgreSQL 地址 postgresql://…）")
     links: LinkSettings = Field(default_factory=LinkSettings)
+    site_map: SiteMapSettings = Field(default_factory=SiteMapSettings)
 
 
 class Suite(_Strict):

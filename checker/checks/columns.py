@@ -1,5 +1,8 @@
-"""The browser half of 首页不更新, 栏目不更新 and 空白栏目: read the home page's lists, find the columns a
-citizen can reach (navigation, home blocks, the 政府信息公开 directory) and read each column's list.
+"""首页不更新, 栏目不更新 and 空白栏目: the home page's lists, and every column of the site map.
+
+The columns are the ones the walk found at any depth (navigation, dropdowns, hub menus, directories built by
+script, 网站地图, 更多 blocks); their lists were read there, across their list pages. The browser is used
+again only to photograph a column with a problem.
 """
 
 from __future__ import annotations
@@ -7,22 +10,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from checker.checks.freshness import ColumnJudgement, ColumnObservation, column_findings, judge_column, judge_home
+from checker.classify import classify_column
 from checker.context import SiteContext
-from checker.discover import (
-    ColumnCandidate,
-    columns_from_page,
-    disclosure_sections,
-    home_items,
-    main_list,
-    merge_columns,
-    newest,
-    normalise_url,
-)
+from checker.discover import ColumnCandidate, DatedItem, home_items, main_list, newest, normalise_url
 from checker.observe import PageSnapshot
-from checker.results import ColumnRecord
+from checker.results import ColumnRecord, Evidence
+from checker.rules import ColumnClass
+from checker.sitemap.columns import SOURCES, column_items, map_columns
+from checker.sitemap.model import MapColumn
 from checker.visit import now
-
-MAX_DIRECTORY_PAGES = 4
 
 
 def _home(context: SiteContext) -> PageSnapshot:
@@ -58,63 +54,73 @@ async def _back_home(context: SiteContext) -> None:
 
 
 class ColumnsCheck:
-    """栏目不更新 and 空白栏目: discover the columns like a citizen, read each list, judge by class."""
+    """栏目不更新 and 空白栏目 on every column the site map found, at any depth, whatever its name."""
 
     name = "columns"
-    label = "发现并读取栏目"
+    label = "判定栏目更新"
     indicators = ("column.not_updated", "column.empty")
 
     async def run(self, context: SiteContext) -> str:
-        """Discover, read and judge every column within the limit of the settings."""
-        context.columns = await self._discover(context)
+        """Judge each column of the map from its list pages as read; photograph the problem ones."""
+        site_map = context.require_map()
+        columns = map_columns(site_map, context.site.hints)[: context.settings.max_columns]
+        context.columns = [ColumnCandidate(c.name, c.url, c.column_class, c.source) for c in columns]
         judgements: list[ColumnJudgement] = []
-        unreadable = []
-        for column in context.columns:
-            context.step(f"栏目：{column.name}")
-            visit, snapshot = await context.visit(column.url, column.name)
-            if snapshot is None:
-                unreadable.append(f"{column.name}（{visit.error or f'HTTP {visit.status}'}）")
-                continue
-            judgements.append(await self._judge(context, column, snapshot))
+        for column in columns:
+            judgements.append(await self._judge(context, column))
         context.add(column_findings(judgements, context.rules, context.as_of))
-        note = f"发现栏目{len(context.columns)}个，读取{len(judgements)}个"
-        if unreadable:
-            note += f"；无法打开{len(unreadable)}个，未判定：" + "、".join(unreadable)
+        unread = self._record_unread(context)
+        note = f"栏目{len(columns)}个（含各级菜单、目录与网站地图中找到的），均按遍历时读取的列表判定"
+        if unread:
+            note += f"；无法打开{len(unread)}个，未判定：" + "、".join(unread[:8]) + ("等" if len(unread) > 8 else "")
         return note
 
-    async def _discover(self, context: SiteContext) -> list[ColumnCandidate]:
-        hints = context.site.hints
-        home = context.require_home()
-        found = [columns_from_page(home, context.scope, hints)]
-        sections = disclosure_sections(home, context.scope)
-        visited: list[str] = []
-        while sections and len(visited) < MAX_DIRECTORY_PAGES:
-            url = sections.pop(0)
-            if url in visited:
+    def _record_unread(self, context: SiteContext) -> list[str]:
+        """Columns the walk was led to but could not read: in the inventory as 未能读取, never a finding."""
+        site_map = context.require_map()
+        unread = []
+        for page in site_map.failed():
+            name = page.path[-1] if page.path else page.url
+            if not page.via.structural or classify_column(name) is None:
                 continue
-            visited.append(url)
-            _, snapshot = await context.visit(url, "信息公开目录")
-            if snapshot is None:
-                continue
-            found.append(columns_from_page(snapshot, context.scope, hints, directory=True))
-            sections += [s for s in disclosure_sections(snapshot, context.scope) if s not in visited]
-        skip = {normalise_url(context.site.url), *visited}
-        columns = merge_columns(*found, hints=hints, limit=context.settings.max_columns)
-        return [column for column in columns if column.url not in skip]
+            reason = page.error or f"HTTP {page.status}"
+            unread.append(f"{name}（{reason}）")
+            context.outcome.columns.append(ColumnRecord(
+                name=name, url=page.url, column_class=(classify_column(name) or ColumnClass.STATIC).value,
+                source=SOURCES.get(page.via, ""), path=list(page.path), verdict="unread",
+                note=f"无法打开（{reason}），已尝试{page.attempts}次", pages_read=0,
+            ))
+        return unread
 
-    async def _judge(self, context: SiteContext, column: ColumnCandidate, snapshot: PageSnapshot) -> ColumnJudgement:
-        group, items = main_list(snapshot, context.as_of)
-        observation = ColumnObservation(
-            column, context.page.url, tuple(items), snapshot.main_text, snapshot.main_length, now()
-        )
+    async def _judge(self, context: SiteContext, column: MapColumn) -> ColumnJudgement:
+        items = column_items(column, context.as_of)
+        snapshot = column.page.snapshot
+        assert snapshot is not None
+        candidate = ColumnCandidate(column.name, column.url, column.column_class, column.source)
+        observation = ColumnObservation(candidate, column.page.final_url or column.url, items, snapshot.main_text,
+                                        snapshot.main_length, column.page.seen_at or now())
         judgement = judge_column(observation, context.rules, context.as_of)
         latest = judgement.latest
-        context.column_items[column.url] = tuple(items)
+        context.column_items[column.url] = items
+        notes = [n for n in (column.page.note, *(p.note for p in column.list_pages)) if n]
         context.outcome.columns.append(ColumnRecord(
-            name=column.name, url=context.page.url, column_class=column.column_class.value, source=column.source,
-            items=len(items), latest=latest.date if latest else None,
+            name=column.name, url=column.page.final_url or column.url, column_class=column.column_class.value,
+            source=column.source, items=len(items), latest=latest.date if latest else None, path=list(column.path),
+            verdict=judgement.state.value, note="；".join(dict.fromkeys(notes)), pages_read=1 + len(column.list_pages),
         ))
         if judgement.is_problem:
-            anchor = (latest.anchor if latest else "") or (group.anchor if group else "") or snapshot.main_anchor
-            judgement = replace(judgement, evidence=await context.evidence().capture(anchor))
+            judgement = replace(judgement, evidence=await self._photograph(context, column, latest))
         return judgement
+
+    async def _photograph(self, context: SiteContext, column: MapColumn, latest: DatedItem | None) -> list[Evidence]:
+        """Open the column's first list page again (evidence only) and box the newest entry, else its list."""
+        _, snapshot = await context.visit(column.page.final_url or column.url, column.name)
+        if snapshot is None:
+            return []
+        group, items = main_list(snapshot, context.as_of)
+        anchor = ""
+        if latest is not None:
+            same = [item.anchor for item in items if item.href == latest.href and item.title == latest.title]
+            anchor = same[0] if same else ""
+        anchor = anchor or (group.anchor if group else "") or snapshot.main_anchor
+        return await context.evidence().capture(anchor)

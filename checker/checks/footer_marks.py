@@ -60,13 +60,35 @@ def judge_footer(pages: Sequence[FooterPage]) -> list[Finding]:
 
 
 class FooterCheck:
-    """网站标识缺失 over every page the run opened (the context reads each footer as pages are visited)."""
+    """网站标识缺失 over every website page of the site map (new-media account pages and other sites' pages are
+    not pages of the website, and are not judged)."""
 
     name = "footer"
     label = "核对页脚标识"
     indicators = ("footer.identifier_missing",)
 
     async def run(self, context: SiteContext) -> str:
-        """Judge the footers noted so far; runs last so it covers the pages every family opened."""
-        context.add(judge_footer(context.footer_pages))
-        return f"检查页面{len(context.footer_pages)}个"
+        """Read each mapped page's footer; photograph the first page lacking each identifier."""
+        site_map = context.require_map()
+        pages = [
+            FooterPage(page.final_url or page.url, page.name or page.url, footer_missing(page.snapshot), page.seen_at)
+            for page in site_map.website_pages() if page.snapshot is not None
+        ]
+        pages = await self._evidence(context, pages)
+        context.add(judge_footer(pages))
+        return f"检查网站页面{len(pages)}个的页脚"
+
+    async def _evidence(self, context: SiteContext, pages: list[FooterPage]) -> list[FooterPage]:
+        """The first page lacking each identifier gets a screenshot of its footer (opened again for it)."""
+        shot: dict[str, list[Evidence]] = {}
+        out = []
+        for page in pages:
+            if page.missing and not any(name in shot for name in page.missing) and page.url not in shot:
+                _, snapshot = await context.visit(page.url, page.label)
+                anchor = snapshot.footer.anchor if snapshot is not None and snapshot.footer else ""
+                evidence = await context.evidence().capture(anchor) if snapshot is not None else []
+                shot[page.url] = evidence
+                for name in page.missing:
+                    shot.setdefault(name, evidence)
+            out.append(FooterPage(page.url, page.label, page.missing, page.seen_at, shot.get(page.url, [])))
+        return out

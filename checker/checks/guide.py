@@ -15,14 +15,19 @@ from datetime import date, datetime
 from checker.checks.findings import make_finding
 from checker.checks.publishing_io import fetcher
 from checker.context import SiteContext
-from checker.discover import disclosure_sections, in_scope, normalise_url
+from checker.discover import main_list, normalise_url
 from checker.htmlpage import ParsedPage
-from checker.observe import PageSnapshot, tag_first
+from checker.observe import tag_first
 from checker.results import Finding, Severity
+from checker.sitemap.columns import find_pages
+from checker.sitemap.model import PageRole, SiteMap, SitePage
 from checker.visit import now
 
 GUIDE_NAME = "政府信息公开指南"
 _GUIDE_LINK = re.compile(r"信息公开指南|公开指南")
+_DISCLOSURE = ("信息公开", "政务公开")
+_ANY_DAY = date(2000, 1, 1)
+"""Any day serves to find a list's entries: their dates are not judged here."""
 # What a guide must tell an applicant: (what, words that show it).
 GUIDE_ELEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("受理机构或申请渠道", ("受理机构", "受理机关", "受理单位", "受理部门", "工作机构", "申请渠道", "受理渠道")),
@@ -150,11 +155,24 @@ def judge_guide(seen: GuideSeen | None, *, where: str, url: str, seen_at: dateti
                         seen_at=seen.seen_at)
 
 
-def _guide_links(snapshot: PageSnapshot, scope: str) -> list[tuple[str, str]]:
-    links = [(n.text, n.href) for n in snapshot.nav_links]
-    links += [(r.title, r.href) for g in snapshot.groups for r in g.rows]
-    links += [(m.heading, m.href) for m in snapshot.more_links]
-    return [(text, href) for text, href in links if _GUIDE_LINK.search(text) and in_scope(href, scope)]
+def guide_page(site_map: SiteMap) -> tuple[str, SitePage] | None:
+    """The guide as a citizen reaches it: a page named for it; when that page is a list (a 指南 column with
+    its entries), the entry a person would click (the one named 指南, else the newest)."""
+    named = find_pages(site_map, ("政府信息公开指南", "信息公开指南", "公开指南"), max_name=20)
+    if not named:
+        return None
+    page = named[0]
+    text = page.path[-1] if page.path else page.name
+    if page.role is not PageRole.COLUMN or page.snapshot is None:
+        return text, page
+    _, entries = main_list(page.snapshot, _ANY_DAY)
+    if not entries:
+        return text, page
+    entry = next((e for e in entries if _GUIDE_LINK.search(e.title)), entries[0])
+    target = site_map.page(entry.href)
+    return (entry.title, target) if target is not None else (entry.title, SitePage(entry.href, page.depth + 1,
+                                                                                    (*page.path, entry.title),
+                                                                                    page.via, page.url))
 
 
 class GuideCheck:
@@ -164,33 +182,29 @@ class GuideCheck:
     label = "检查政府信息公开指南"
     indicators = ("guide.missing", "guide.mismatch")
 
-    async def _find(self, context: SiteContext) -> tuple[tuple[str, str] | None, list[str]]:
-        home = context.require_home()
-        found = _guide_links(home, context.scope)
-        found += [(c.name, c.url) for c in context.columns if _GUIDE_LINK.search(c.name)]
-        sections = disclosure_sections(home, context.scope)
-        for section in sections[:3] if not found else []:
-            _, snapshot = await context.visit(section, "政府信息公开")
-            if snapshot is not None:
-                found += _guide_links(snapshot, context.scope)
-                if found:
-                    break
-        return (found[0] if found else None), sections
-
     async def run(self, context: SiteContext) -> str:
-        """Find the guide like a citizen, read it, judge it, photograph a finding."""
-        link, sections = await self._find(context)
+        """Find the guide in the site map like a citizen, judge the page it leads to, photograph a finding."""
+        site_map = context.require_map()
+        found = guide_page(site_map)
         seen = None
-        if link:
-            got = (await fetcher(context).fetch([normalise_url(link[1])]))[normalise_url(link[1])]
-            seen = GuideSeen(got.url, link[0], got.page, got.reason() if not got.ok else "", now())
-        where = "首页、导航栏和政府信息公开栏目" if sections else "首页和导航栏（本站未设政府信息公开栏目）"
+        if found:
+            text, page = found
+            parsed = page.parsed
+            reason = "" if parsed is not None else (page.error or (f"HTTP {page.status}" if page.status else "未打开"))
+            if parsed is None and not page.error and page.status is None:
+                url = normalise_url(page.url)
+                got = (await fetcher(context).fetch([url]))[url]
+                parsed, reason = got.page, got.reason() if not got.ok else ""
+            seen = GuideSeen(page.final_url or page.url, text, parsed, reason, page.seen_at or now())
+        sections = [p.url for p in site_map.with_role(PageRole.HUB) if any(w in p.name for w in _DISCLOSURE)]
+        where = ("首页、导航栏、各级栏目菜单和网站地图" if sections
+                 else "首页、导航栏和各级栏目菜单（本站未设政府信息公开栏目）")
         evidence_url = sections[0] if sections else context.site.url
         finding = judge_guide(seen, where=where, url=evidence_url, seen_at=now(), as_of=context.as_of)
         if finding is not None:
             _, snapshot = await context.visit(finding.url, GUIDE_NAME)
             anchor = snapshot.main_anchor if snapshot else ""
-            if snapshot and not link and not sections:
+            if snapshot and not found and not sections:
                 anchor = await tag_first(context.page, NAV_SELECTORS) or anchor
             evidence = await context.evidence().capture(anchor) if snapshot else []
             context.add([finding.model_copy(update={"evidence": evidence})])

@@ -1,5 +1,5 @@
-"""链接不可用: crawl the site within its scope, check every link once per run, and report the failing
-ones with their parent page boxed.
+"""链接不可用: check every link of every page the site map opened, once per run, and report the failing
+ones with their parent page boxed (the map's walk is the crawl; no page is opened a second time for links).
 
 The run shares one link checker across sites (a link the portal and its channels all show is requested
 once); a family used on its own makes its own.
@@ -14,7 +14,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from checker.context import SiteContext, SkipCheck
 from checker.links.http_check import LinkChecker
-from checker.links.inspect import LinkReport, inspect_links
+from checker.links.inspect import LinkReport, OpenedPage, check_opened, crawl_from_pages, inspect_links
 from checker.links.judge import FailingLink, failing_links, link_finding, summarize
 from checker.results import Evidence
 from checker.visit import now, open_page
@@ -60,6 +60,8 @@ class LinksCheck:
         return "；".join(notes)
 
     async def _inspect(self, context: SiteContext, home_url: str) -> LinkReport:
+        """Check the links of every page the site map opened (no second crawl); without a map (the family
+        used on its own), crawl the site for links as ``govcheck links`` does."""
         settings = context.settings.links
         left = context.seconds_left(reserve=RESERVED_SECONDS)
         budget = settings.budget_seconds if left is None else min(settings.budget_seconds, left)
@@ -67,6 +69,13 @@ class LinksCheck:
             checker = context.link_checker
             if checker is None:  # used on its own, outside a run that shares one checker among its sites
                 checker = await stack.enter_async_context(LinkChecker(settings))
+            if context.site_map is not None:
+                site_map = context.site_map
+                opened = [OpenedPage(p.url, p.depth, p.final_url, p.status, p.error, p.link_data)
+                          for p in site_map.pages.values()]
+                cut = f"遍历未打开的{site_map.not_opened}个页面只检查链接本身" if site_map.not_opened else ""
+                crawl = crawl_from_pages(opened, context.site.url, cut)
+                return await check_opened(crawl, settings, checker.check, budget)
             return await inspect_links(context.browser_context, home_url, context.scope, settings,
                                        context.settings.page_timeout_seconds, checker.check, context.politeness,
                                        context.nested_scopes, budget, gate=checker.gate)

@@ -18,6 +18,7 @@ from checker.discover import ColumnCandidate, main_list
 from checker.docmeta import read_meta
 from checker.fetch import Fetched
 from checker.rules import age_cutoff
+from checker.sitemap.columns import map_columns
 from checker.visit import now
 
 
@@ -45,8 +46,11 @@ class PublishingCheck:
     async def run(self, context: SiteContext) -> str:
         """Read the 政策文件 and 解读 columns, judge files, pairs and forms, photograph each finding."""
         words = context.rules.publishing
-        readings_columns = [c for c in context.columns if _named(c, words.interpretation_column_words)]
-        file_columns = [c for c in context.columns
+        site_map = context.require_map()
+        columns = [ColumnCandidate(c.name, c.url, c.column_class, c.source)
+                   for c in map_columns(site_map, context.site.hints)]
+        readings_columns = [c for c in columns if _named(c, words.interpretation_column_words)]
+        file_columns = [c for c in columns
                         if _named(c, words.normative_column_words) and c not in readings_columns]
         if not file_columns and not readings_columns:
             raise SkipCheck("未发现政策文件或政策解读栏目，未进行此项检查")

@@ -4,6 +4,7 @@ sample its items, fetch their pages without rendering, and photograph the elemen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -14,8 +15,9 @@ from playwright.async_api import Page
 from checker.checks.policy_judge import Evidenced
 from checker.context import SiteContext
 from checker.discover import ColumnCandidate, DatedItem, in_scope, main_list, normalise_url
-from checker.fetch import PageFetcher
+from checker.fetch import Fetched, PageFetcher
 from checker.results import Finding
+from checker.sitemap.model import SiteMap
 
 _PAGER_JS = """() => {
   const next = Array.from(document.querySelectorAll('a[href]')).find(
@@ -74,10 +76,15 @@ class ColumnList:
 
 
 def fetcher(context: SiteContext) -> PageFetcher:
-    """The site run's page fetcher (created on first use, shared by the families)."""
+    """The site run's page fetcher (created on first use, shared by the families), holding every page the
+    site map read, so those are never fetched again."""
     if context.fetcher is None:
         context.fetcher = PageFetcher(context.browser_context.request, context.settings.fetch_per_host,
                                       context.settings.page_timeout_seconds, context.politeness)
+        for page in context.site_map.pages.values() if context.site_map else ():
+            if page.parsed is not None:
+                for url in dict.fromkeys((page.url, page.final_url or page.url)):
+                    context.fetcher.remember(Fetched(url, page.status, "", page.parsed))
     return context.fetcher
 
 
@@ -88,8 +95,39 @@ async def _pager(page: Page) -> dict:
         return {"next": "", "pages": 0, "items": 0}
 
 
+def _mapped_list(site_map: SiteMap, column: ColumnCandidate, as_of: date, scope: str) -> ColumnList | None:
+    """A column's list as the site map read it (its first page and the list pages after it)."""
+    first = site_map.page(column.url)
+    if first is None or not first.ok:
+        return None
+    pages = [first, *site_map.list_pages_of(first.url)]
+    items: list[DatedItem] = []
+    known: set[str] = set()
+    for page in pages:
+        assert page.snapshot is not None
+        _, found = main_list(page.snapshot, as_of)
+        items += [item for item in found if item.href not in known and in_scope(item.href, scope)]
+        known |= {item.href for item in found}
+    text = first.facts.pager_text if first.facts else ""
+    total_pages = _count(r"共\s*(\d+)\s*页", text)
+    total_items = _count(r"共\s*(\d+)\s*条", text)
+    truncated = total_pages > len(pages)
+    return ColumnList(column, first.final_url or first.url, tuple(items), len(pages), max(total_pages, len(pages)),
+                      max(total_items, len(items)), "", truncated)
+
+
+def _count(pattern: str, text: str) -> int:
+    found = re.search(pattern, text)
+    return int(found.group(1)) if found else 0
+
+
 async def read_list(context: SiteContext, column: ColumnCandidate) -> ColumnList | None:
-    """Read a column's list pages in the browser, following 下一页 up to the settings' page limit."""
+    """A column's list: as the site map read it; without a map, read in the browser, following 下一页 up to
+    the settings' page limit."""
+    if context.site_map is not None:
+        mapped = _mapped_list(context.site_map, column, context.as_of, context.scope)
+        if mapped is not None:
+            return mapped
     url, items, anchor = column.url, [], ""
     pages_read, pages_total, items_total = 0, 0, 0
     seen_urls: set[str] = set()

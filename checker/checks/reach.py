@@ -1,36 +1,42 @@
-"""Reaching a column like a citizen: by its link text on the home page, else inside 互动交流."""
+"""Reaching a column like a citizen: the page the site map found under a name holding one of the words,
+at any depth (navigation, hub side menus, 网站地图), opened in the browser for the family that acts on it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checker.citizen import LinkSeen, find_links
+from checker.citizen import LinkSeen
 from checker.context import SiteContext, SkipCheck
 from checker.observe import PageSnapshot
 from checker.scenario import SiteKind
+from checker.sitemap.columns import find_pages
+from checker.sitemap.model import PageRole
 
-HUB_WORDS = ("互动交流", "政民互动", "公众参与", "互动")
+REACHABLE_ROLES = (PageRole.COLUMN, PageRole.HUB, PageRole.FORM, PageRole.OTHER)
 
 
 async def reach_column(
     context: SiteContext, words: Sequence[str], what: str
 ) -> tuple[LinkSeen, PageSnapshot]:
-    """Open the column whose link text holds one of ``words``; SkipCheck saying why when there is none."""
-    context.require_home()
-    links = find_links(context.home, words)
-    if not links:
-        for hub in find_links(context.home, HUB_WORDS):
-            _, snapshot = await context.visit(hub.href, hub.text)
-            links = find_links(snapshot, words) if snapshot else []
-            if links:
-                break
-    if not links:
+    """Open the column whose name (or the link text that leads to it) holds one of ``words``.
+
+    Returns an empty link when the site has none, and SkipCheck when a department channel has none (the
+    portal provides it) or the column could not be opened.
+    """
+    site_map = context.require_map()
+    pages = find_pages(site_map, tuple(words), REACHABLE_ROLES)
+    if not pages:
+        failed = [p for p in site_map.failed() if p.path and any(w in p.path[-1] for w in words)]
+        if failed:
+            page = failed[0]
+            raise SkipCheck(f"{what}栏目“{page.path[-1]}”无法打开（{page.error or f'HTTP {page.status}'}），未判定")
         if context.site.kind is SiteKind.CHANNEL:
             raise SkipCheck(f"部门栏目未设{what}栏目，由门户网站提供，未单独检查")
         return LinkSeen("", ""), PageSnapshot(url="", title="")
-    link = links[0]
-    context.step(f"{what}：{link.text}")
-    _, snapshot = await context.visit(link.href, link.text)
+    page = pages[0]
+    text = page.path[-1] if page.path else page.name
+    context.step(f"{what}：{text}")
+    _, snapshot = await context.visit(page.final_url or page.url, text)
     if snapshot is None:
-        raise SkipCheck(f"{what}栏目“{link.text}”无法打开，未判定")
-    return link, snapshot
+        raise SkipCheck(f"{what}栏目“{text}”无法打开，未判定")
+    return LinkSeen(text, page.final_url or page.url), snapshot

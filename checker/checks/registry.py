@@ -19,11 +19,13 @@ from checker.checks.participation import InterviewCheck, SurveyCheck
 from checker.checks.publishing import PublishingCheck
 from checker.checks.replies import RepliesCheck
 from checker.checks.search import SearchCheck
+from checker.checks.site_map import SiteMapCheck
 from checker.checks.typo import TypoCheck
 from checker.context import CheckFamily
 
 FAMILIES: tuple[CheckFamily, ...] = (
     AvailabilityCheck(),
+    SiteMapCheck(),
     HomeFreshnessCheck(),
     FooterQrCheck(),
     HiddenLinksCheck(),

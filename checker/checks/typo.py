@@ -1,8 +1,7 @@
-"""错别字/严重表述错误: the typo lexicon matched on the text of the pages the run reads.
+"""错别字/严重表述错误: the typo lexicon matched on the text of every website page the site map read.
 
-The pages are those the run opened (home, columns, directories, files) and the articles of every
-column read (the window's and a sample before it, as for policy files), fetched without rendering.
-A hit is photographed with the word itself boxed.
+That is every page the walk opened (home, hubs, columns, articles at any depth), read once; new-media
+account pages are not the website's and are left out. A hit is photographed with the word itself boxed.
 """
 
 from __future__ import annotations
@@ -12,12 +11,11 @@ from dataclasses import dataclass
 
 from checker.checks.findings import make_finding
 from checker.checks.policy_judge import Evidenced
-from checker.checks.publishing import window_of
-from checker.checks.publishing_io import fetcher, sample_items, with_evidence
+from checker.checks.publishing_io import with_evidence
 from checker.context import SiteContext
-from checker.discover import in_scope, normalise_url
 from checker.lexicon import TypoEntry, find_typos, lexicon
 from checker.results import Severity
+from checker.sitemap.model import PageRole
 from checker.visit import now
 
 
@@ -60,28 +58,15 @@ class TypoCheck:
     def __init__(self, extra: Sequence[TypoEntry] = ()) -> None:
         self._extra = tuple(extra)
 
-    def _targets(self, context: SiteContext) -> dict[str, str]:
-        """URL → name: pages the run opened, then the sampled articles of every column read."""
-        since, _ = window_of(context)
-        targets = {normalise_url(page.url): page.label for page in context.footer_pages}
-        for items in context.column_items.values():
-            for item in sample_items(items, since, context.settings.max_detail_pages_per_column):
-                if in_scope(item.href, context.scope):
-                    targets[normalise_url(item.href)] = item.title
-        return targets
-
     async def run(self, context: SiteContext) -> str:
-        """Fetch the pages (cached ones are not fetched again), match the lexicon, box each hit."""
-        targets = self._targets(context)
-        fetched = await fetcher(context).fetch(targets)
-        pages = [
-            ReadPage(url, got.page.heading if name in ("首页", "") else name, got.page.text)
-            for url, got in fetched.items() if got.page is not None
-            for name in [targets[url]]
-        ]
+        """Match the lexicon on the text of every website page the walk read (no page is fetched again);
+        box each hit on its page."""
+        site_map = context.require_map()
+        pages = [ReadPage(page.final_url or page.url, page.name or (page.parsed.heading if page.parsed else ""),
+                          page.parsed.text)
+                 for page in site_map.website_pages() if page.parsed is not None]
         entries = lexicon(self._extra + context.typos)
         findings = await with_evidence(context, judge_typos(pages, entries), "错别字", wrap=True)
         context.add(findings)
-        failed = len(fetched) - len(pages)
-        note = f"检查页面{len(pages)}个，词表{len(entries)}条，发现{len(findings)}处"
-        return note + (f"；{failed}个页面无法读取" if failed else "")
+        articles = sum(1 for page in site_map.website_pages() if page.role is PageRole.ARTICLE)
+        return f"检查页面{len(pages)}个（其中文章{articles}篇），词表{len(entries)}条，发现{len(findings)}处"

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from checker.links.crawl import CrawlReport, SiteCrawler
+from checker.links.crawl import CrawledPage, CrawlReport, SiteCrawler
+from checker.links.extract import raw_links, sort_links
 from checker.links.http_support import HostGate
 from checker.links.model import FoundLink, LinkKind, LinkResult, LinkStatus
 from checker.politeness import Politeness
@@ -146,12 +147,22 @@ async def inspect_links(context: BrowserContext | None, site_url: str, scope: st
         except TimeoutError:
             crawl = crawler.report
             crawl.notes.append(f"链接检查超出时间预算（{budget:g}秒），抓取在{len(crawl.pages)}个页面处停止")
-        for link in crawl.links:
-            if link.url not in crawl.visited:
-                schedule(link)
-        await queue.finish(max(0.0, deadline - time.monotonic()))
+        await _check_found(crawl, queue, schedule, deadline)
     finally:
         queue.stop()
+    return _gather(crawl, queue, budget)
+
+
+async def _check_found(crawl: CrawlReport, queue: CheckQueue, schedule: Callable[[FoundLink], None],
+                       deadline: float) -> None:
+    """Check every link the crawl found that it did not open itself, within the deadline."""
+    for link in crawl.links:
+        if link.url not in crawl.visited:
+            schedule(link)
+    await queue.finish(max(0.0, deadline - time.monotonic()))
+
+
+def _gather(crawl: CrawlReport, queue: CheckQueue, budget: float) -> LinkReport:
     late = queue.unfinished()
     checked = {**queue.results, **{url: _unchecked(url, budget) for url in late}}
     if late:
@@ -163,3 +174,54 @@ async def inspect_links(context: BrowserContext | None, site_url: str, scope: st
     report.results = {url: checked.get(url) or crawl.visited.get(url) or anchor_results[url]
                       for url in report.occurrences}
     return report
+
+
+@dataclass(frozen=True)
+class OpenedPage:
+    """A page some walk already opened and read: what its link check needs (``links.js``'s record as ``data``)."""
+
+    url: str
+    depth: int
+    final_url: str
+    status: int | None
+    error: str = ""
+    data: dict[str, Any] | None = None
+
+
+def crawl_from_pages(pages: Iterable[OpenedPage], site_url: str, limit_note: str = "") -> CrawlReport:
+    """The crawl report of pages already opened (the site map's): their links sorted as a crawl would."""
+    crawl = CrawlReport()
+    for page in pages:
+        final = page.final_url or page.url
+        if page.status is not None and page.status < 400 and not page.error:
+            for url in {page.url, final}:
+                crawl.visited[url] = LinkResult(url, LinkStatus.OK, page.status)
+        if page.data is None:
+            crawl.pages.append(CrawledPage(page.url, page.depth, final, page.status, page.error))
+            continue
+        links = sort_links(raw_links(page.data.get("links", [])), final, site_url, page.data.get("ids", []),
+                           on_home=page.depth == 0)
+        crawl.skipped += links.skipped
+        crawl.missing_anchors += [(final, anchor) for anchor in links.missing_anchors]
+        crawl.links += links.links
+        total = int(page.data.get("total", 0))
+        crawl.pages.append(CrawledPage(page.url, page.depth, final, page.status, "", total, len(links.links)))
+        if total > len(page.data.get("links", [])):
+            crawl.notes.append(f"{final} 有{total}个链接，只检查前{len(page.data.get('links', []))}个")
+    if limit_note:
+        crawl.notes.append(limit_note)
+    return crawl
+
+
+async def check_opened(crawl: CrawlReport, settings: LinkSettings, check: CheckOne,
+                       budget_seconds: float | None = None) -> LinkReport:
+    """Check every link of pages already opened (no crawl): each URL once, within the budget."""
+    budget = budget_seconds if budget_seconds is not None else settings.budget_seconds
+    deadline = time.monotonic() + budget
+    queue = CheckQueue(check, settings.concurrency)
+    try:
+        await _check_found(crawl, queue, lambda link: queue.add(link.url, external=link.kind is LinkKind.EXTERNAL),
+                           deadline)
+    finally:
+        queue.stop()
+    return _gather(crawl, queue, budget)

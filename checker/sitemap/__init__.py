@@ -1,0 +1,1 @@
+"""The site map: one citizen-like walk of a site, read by every check family."""
