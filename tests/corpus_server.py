@@ -1,0 +1,39 @@
+"""Serve a folder of the real-pages corpus on 127.0.0.1, as a static web server would (no directory listings)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+
+class _CorpusHandler(SimpleHTTPRequestHandler):
+    """Files as they are; a folder without an index page answers 404 (a listing is no page of the site)."""
+
+    def list_directory(self, path: str | Path) -> None:
+        """Refuse to list a folder: the mirrored site has no page there."""
+        self.send_error(404, "Not Found")
+        return None
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test output quiet."""
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on a free port of 127.0.0.1 in a background thread; yields the base URL (ending in /)."""
+    handler = partial(_CorpusHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="corpus-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
