@@ -55,6 +55,8 @@ class DemoSite:
 
     def __init__(self, base_url: str, content: Content | None = None) -> None:
         self.base_url = base_url
+        self.requests: list[tuple[str, str]] = []
+        """Every GET and HEAD answered, as (method, path and query), in order: tests count fetches with it."""
         self.content = content or load_content()
         pages = content_pages(self.content)
         pages.update(interaction_pages(self.content))
@@ -128,9 +130,11 @@ def _handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(payload)
 
         def do_GET(self) -> None:
+            site.requests.append(("GET", self.path))
             self._send(site.get(self.path))
 
         def do_HEAD(self) -> None:
+            site.requests.append(("HEAD", self.path))
             self._send(site.get(self.path), body=False)
 
         def do_POST(self) -> None:

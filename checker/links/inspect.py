@@ -193,7 +193,8 @@ def crawl_from_pages(pages: Iterable[OpenedPage], site_url: str, limit_note: str
     crawl = CrawlReport()
     for page in pages:
         final = page.final_url or page.url
-        if page.status is not None and page.status < 400 and not page.error:
+        opened = (page.status is not None and page.status < 400) or (page.status is None and page.data is not None)
+        if opened and not page.error:  # a page read in place (the home page) has no status of its own: it loaded
             for url in {page.url, final}:
                 crawl.visited[url] = LinkResult(url, LinkStatus.OK, page.status)
         if page.data is None:
