@@ -11,6 +11,28 @@
   const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
   const attrs = (el) => ((el.id || '') + ' ' + (typeof el.className === 'string' ? el.className : '')).toLowerCase();
 
+  // The footer: the element holding the site's identifiers (主办单位, 网站标识码, ICP备, 公网安备 …), found by
+  // what it says, grown to the block around it (the 党政机关 logo and QR codes often sit in a cell beside
+  // the text); a footer-named element is used when it holds them, or when no page text names them.
+  const MARKER = /网站标识码|ICP备|ICP证|公网安备|公安备案|版权所有|主办单位|主办：|承办单位|Copyright|©/i;
+  const markedFooter = () => {
+    const marks = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (MARKER.test(node.textContent) && node.parentElement && !['SCRIPT', 'STYLE'].includes(node.parentElement.tagName)) {
+        marks.push(node.parentElement);
+      }
+    }
+    if (!marks.length) return null;
+    const tail = marks.slice(-6);
+    let common = tail[tail.length - 1];
+    for (const el of tail) while (common && !common.contains(el)) common = common.parentElement;
+    if (!common || common === document.body || common === document.documentElement) common = tail[tail.length - 1];
+    const own = clean(common.innerText).length;
+    while (common.parentElement && common.parentElement !== document.body
+           && clean(common.parentElement.innerText).length <= Math.max(600, own * 2.5)) common = common.parentElement;
+    return common;
+  };
   const pickFooter = () => {
     if (footerSelector) return document.querySelector(footerSelector);
     const found = Array.from(document.querySelectorAll(
@@ -18,7 +40,9 @@
     ));
     const outer = found.filter((el) => !found.some((other) => other !== el && other.contains(el)));
     const withText = outer.filter((el) => clean(el.innerText).length > 10);
-    return withText.length ? withText[withText.length - 1] : null;
+    const named = withText.length ? withText[withText.length - 1] : null;
+    if (named && MARKER.test(named.innerText || '')) return named;
+    return markedFooter() || named;
   };
   const footer = pickFooter();
 
@@ -82,10 +106,16 @@
     }
     let row = link.closest('li, tr, dd, dt');
     if (!row || !row.contains(link) || factsOf(row).text.length > 250) row = link.parentElement;
-    if (!row || factsOf(row).links > 3) continue;
+    if (!row) continue;
+    let group = row.parentElement;
+    if (factsOf(row).links > 3) {
+      // A bar of links in one row or cell (a table-layout navigation row, a side menu of <a><br>): each link
+      // is an entry of that bar.
+      group = row;
+      row = link;
+    }
     const rowText = factsOf(row).text;
     if (rowText.length > 250) continue;
-    const group = row.parentElement;
     if (!group) continue;
     if (!rowsByGroup.has(group)) rowsByGroup.set(group, { region, rows: [], seen: new Set() });
     const entry = rowsByGroup.get(group);

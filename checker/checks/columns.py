@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from checker.checks.freshness import ColumnJudgement, ColumnObservation, column_findings, judge_column, judge_home
-from checker.classify import classify_column
+from checker.classify import classify_column, is_placeholder
 from checker.context import SiteContext
 from checker.discover import ColumnCandidate, DatedItem, home_items, main_list, newest, normalise_url
 from checker.observe import PageSnapshot
@@ -18,6 +18,7 @@ from checker.results import ColumnRecord, Evidence
 from checker.rules import ColumnClass
 from checker.sitemap.columns import SOURCES, column_items, map_columns
 from checker.sitemap.model import MapColumn
+from checker.sitemap.structure import content_text
 from checker.visit import now
 
 
@@ -51,6 +52,12 @@ async def _back_home(context: SiteContext) -> None:
     home = context.require_home()
     if normalise_url(context.page.url) != normalise_url(home.url):
         await context.visit(home.url, "首页")
+
+
+def _placeholder_line(column: MapColumn) -> str:
+    """A line of the column page's own content that is only a placeholder (暂无信息, 信息整理中 …), if any."""
+    parsed = column.page.parsed
+    return next((line for line in parsed.lines if is_placeholder(line)), "") if parsed else ""
 
 
 class ColumnsCheck:
@@ -97,8 +104,13 @@ class ColumnsCheck:
         snapshot = column.page.snapshot
         assert snapshot is not None
         candidate = ColumnCandidate(column.name, column.url, column.column_class, column.source)
-        observation = ColumnObservation(candidate, column.page.final_url or column.url, items, snapshot.main_text,
-                                        snapshot.main_length, column.page.seen_at or now())
+        own_text = content_text(snapshot)
+        length = len(own_text) if len(snapshot.main_text) < 2000 else snapshot.main_length
+        placeholder = _placeholder_line(column) if not items else ""
+        if placeholder:  # the list's place holds only 暂无信息 or the like
+            own_text, length = placeholder, len(placeholder)
+        observation = ColumnObservation(candidate, column.page.final_url or column.url, items, own_text, length,
+                                        column.page.seen_at or now())
         judgement = judge_column(observation, context.rules, context.as_of)
         latest = judgement.latest
         context.column_items[column.url] = items

@@ -21,6 +21,7 @@ from checker.journey import Journey
 from checker.observe import tag_first
 from checker.results import Finding, Severity
 from checker.scenario import SiteKind
+from checker.sitemap.model import PageRole
 from checker.visit import now
 
 ENTRY_WORDS = ("我要留言", "我要写信", "领导信箱", "书记信箱", "市长信箱", "县长信箱", "咨询投诉", "我要咨询",
@@ -30,6 +31,19 @@ SUCCESS_WORDS = ("成功", "已提交", "已收到", "感谢", "查询码", "受
 FAILURE_WORDS = ("失败", "错误", "出错", "error", "Error", "异常")
 MAX_PAGES = 4
 CAPTCHA_TITLE = "留言表单需人工核查（验证码）"
+
+
+def _mapped_forms(context: SiteContext) -> list[LinkSeen]:
+    """Message forms the site map found at any depth (互动交流 › 县长信箱 › 我要写信), named by the link a
+    citizen clicks last; only forms whose click path speaks of messages."""
+    if context.site_map is None:
+        return []
+    found = []
+    for page in context.site_map.with_role(PageRole.FORM):
+        steps = " ".join(page.path) + " " + page.name
+        if page.path and any(word in steps for word in (*ENTRY_WORDS, *FORM_WORDS)):
+            found.append(LinkSeen(page.path[-1].strip("【】[] "), page.final_url or page.url))
+    return found
 
 
 @dataclass
@@ -100,7 +114,7 @@ class MessageFormCheck:
         seen = FormJourney(url=context.home.url, seen_at=now())
         if context.page.url != context.home.url:
             await context.visit(context.home.url, "首页")
-        links = find_links(context.home, ENTRY_WORDS)
+        links = _mapped_forms(context) + find_links(context.home, ENTRY_WORDS)
         if not links:
             await journey.step("打开首页，查找互动入口", ok=False, note="未找到")
             return seen

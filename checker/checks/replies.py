@@ -21,7 +21,9 @@ from checker.rules import RuleSet, age_cutoff, describe_age
 from checker.visit import now
 from checker.workdays import calendar_known, working_days_between
 
-LIST_WORDS = ("留言选登", "留言公开", "留言回复", "来信选登", "信件公开", "咨询回复", "回复选登", "办理结果")
+LIST_WORDS = ("留言选登", "留言公开", "留言回复", "来信选登", "信件公开", "咨询回复", "回复选登", "办理结果",
+              "来信公开", "信件选登", "县长信箱", "市长信箱", "区长信箱", "书记信箱", "领导信箱", "局长信箱",
+              "主任信箱")
 NEXT_WORDS = ("下一页", "下页", ">")
 MAX_LIST_PAGES = 10
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from checker.classify import classify_column, clean_column_name
-from checker.discover import DatedItem, main_list, normalise_url
+from checker.discover import DatedItem, normalise_url
 from checker.rules import ColumnClass
 from checker.scenario import SiteHints
 from checker.sitemap.model import LinkKind, MapColumn, PageRole, SiteMap, SitePage
+from checker.sitemap.structure import column_list
 
 SOURCES = {
     LinkKind.NAV: "导航栏", LinkKind.MORE: "首页区块", LinkKind.MENU: "栏目菜单", LinkKind.SITEMAP: "网站地图",
@@ -48,7 +49,7 @@ def column_items(column: MapColumn, as_of: date) -> tuple[DatedItem, ...]:
     for page in (column.page, *column.list_pages):
         if page.snapshot is None:
             continue
-        _, found = main_list(page.snapshot, as_of)
+        _, found = column_list(page.snapshot, as_of)
         for item in found:
             key = normalise_url(item.href) if item.href else f"{page.url}#{item.title}"
             if key not in seen:

@@ -60,6 +60,7 @@ class PageFacts:
     """Structural facts read from a rendered page (``structure.js``)."""
 
     crumb: str = ""
+    crumb_links: tuple[tuple[str, str], ...] = ()
     pager_text: str = ""
     pager_links: tuple[tuple[str, str], ...] = ()
     message_form: bool = False
@@ -78,6 +79,8 @@ def facts_from_json(data: dict[str, Any]) -> PageFacts:
     search = any(f.get("textareas", 0) == 0 and 1 <= f.get("inputs", 0) <= 2 for f in forms)
     return PageFacts(
         crumb=str(data.get("crumb", "")),
+        crumb_links=tuple((str(link.get("text", "")), str(link.get("href", "")))
+                          for link in data.get("crumbLinks", [])),
         pager_text=str(data.get("pagerText", "")),
         pager_links=tuple((str(link.get("text", "")), str(link.get("href", "")))
                           for link in data.get("pagerLinks", [])),

@@ -5,10 +5,15 @@
   const attrs = (el) => ((el.id || '') + ' ' + (typeof el.className === 'string' ? el.className : '')).toLowerCase();
   const LABEL = /(当前位置|您的位置|你的位置|所在位置|您现在的位置|你现在的位置|当前栏目)/;
   let crumb = '';
+  let crumbLinks = [];
   const named = Array.from(document.querySelectorAll('[class*="crumb" i], [id*="crumb" i], [class*="position" i], [id*="position" i], [class*="location" i], [id*="location" i], [class*="dqwz" i], [class*="weizhi" i]'));
   for (const el of named) {
     const text = clean(el.innerText || el.textContent);
-    if (text && text.length <= 200 && el.querySelector('a')) { crumb = text; break; }
+    if (text && text.length <= 200 && el.querySelector('a')) {
+      crumb = text;
+      crumbLinks = Array.from(el.querySelectorAll('a[href]')).map((a) => ({ text: clean(a.innerText || a.textContent), href: a.href }));
+      break;
+    }
   }
   if (!crumb) {
     let best = null;
@@ -21,6 +26,7 @@
       let holder = best;
       while (holder && !holder.querySelector('a') && holder.parentElement && clean(holder.parentElement.textContent).length <= 200) holder = holder.parentElement;
       crumb = clean((holder || best).textContent);
+      crumbLinks = Array.from((holder || best).querySelectorAll('a[href]')).map((a) => ({ text: clean(a.innerText || a.textContent), href: a.href }));
     }
   }
 
@@ -58,7 +64,7 @@
   for (const meta of document.querySelectorAll('meta[name]')) metas[meta.getAttribute('name').toLowerCase()] = meta.getAttribute('content') || '';
   const bodyText = document.body ? clean(document.body.innerText).slice(0, 6000) : '';
   const publishLabel = /(发布|发表|成文|更新|印发)(日期|时间)\s*[:：]|发布时间|来源\s*[:：]/.test(bodyText);
-  return { crumb, pagerText, pagerLinks: pagerLinks.slice(0, 60), forms, textareas, heading: heading.slice(0, 200),
+  return { crumb, crumbLinks: crumbLinks.slice(0, 12), pagerText, pagerLinks: pagerLinks.slice(0, 60), forms, textareas, heading: heading.slice(0, 200),
     articleTitle: metas['articletitle'] || '', pubDate: metas['pubdate'] || '', columnName: metas['columnname'] || '',
     publishLabel };
 }

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from checker.classify import classify_column, clean_column_name, is_placeholder
 from checker.dates import find_dates
-from checker.discover import dated_items, in_scope, main_list, normalise_url
+from checker.discover import DatedItem, dated_items, in_scope, main_list, normalise_url
 from checker.observe import PageSnapshot, RowGroup
 from checker.sitemap.model import LinkKind, PageFacts, PageRole
 
@@ -31,6 +31,8 @@ _NEXT_WORDS = ("下一页", "下页", "尾页", "末页", "后页")
 _NEWMEDIA_PAGE = re.compile(r"新媒体|融媒体|媒体矩阵|政务微博|微信公众号|政务号")
 _SITEMAP_TEXT = re.compile(r"网站地图|站点地图|网站导航")
 _ARTICLE_MIN_TEXT = 150
+_CRUMB_LINE = re.compile(
+    r"(?:当前位置|您的位置|你的位置|所在位置|您现在的位置|你现在的位置)\s*[:：]?[^。]{0,80}?(?=\s{2}|$)")
 
 
 def crumb_parts(crumb: str) -> list[str]:
@@ -88,6 +90,7 @@ class RoleView:
     name: str
     link_text: str
     as_of: date
+    url: str = ""
 
 
 def _is_article(view: RoleView, dated_rows: int) -> bool:
@@ -97,17 +100,40 @@ def _is_article(view: RoleView, dated_rows: int) -> bool:
             and dated_rows < 3)
 
 
-def _is_hub(view: RoleView, list_group: RowGroup | None) -> bool:
-    """A page whose menu lists sections other than itself (a column's side menu lists its siblings and itself)."""
+def _children(group: RowGroup, page_url: str) -> int:
+    """How many of a menu's links lead below the page's own folder (a hub's sections live under it)."""
+    folder = normalise_url(page_url)
+    folder = folder if folder.endswith("/") else folder.rsplit("/", 1)[0] + "/"
+    below = {normalise_url(row.href) for row in group.rows if normalise_url(row.href).startswith(folder)}
+    return len(below - {folder})
+
+
+def _is_hub(view: RoleView, list_group: RowGroup | None, dated: int) -> bool:
+    """A page whose menu lists sections other than itself: sections below its own folder, or (on a page
+    without a dated list of its own) three or more sections none of which is the page itself. A column's
+    side menu lists its siblings and itself."""
     own = clean_column_name(view.name)
     link_own = clean_column_name(view.link_text)
-    for menu in menu_groups(view.snapshot):
-        if list_group is not None and menu.anchor == list_group.anchor:
-            continue
-        names = {clean_column_name(row.title) for row in menu.rows}
-        if len(names) >= 3 and own not in names and link_own not in names:
+    menus = [m for m in menu_groups(view.snapshot) if list_group is None or m.anchor != list_group.anchor]
+    named = [{clean_column_name(row.title) for row in menu.rows} for menu in menus]
+    for menu, names in zip(menus, named, strict=True):
+        if own not in names and link_own not in names and view.url and _children(menu, view.url) >= 2:
             return True
-    return False
+    everything = set().union(*named) if named else set()
+    if own in everything or link_own in everything:
+        return False
+    return dated < 2 and any(len(names) >= 3 for names in named)
+
+
+def content_text(snapshot: PageSnapshot) -> str:
+    """The page's own text without its menus and breadcrumb: what is left of a column that lists nothing
+    (a placeholder such as 暂无信息, or nothing at all) even on a table layout with no named regions."""
+    text = snapshot.main_text
+    for menu in menu_groups(snapshot):
+        for row in menu.rows:
+            text = text.replace(row.title, " ")
+    text = _CRUMB_LINE.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def page_role(view: RoleView) -> PageRole:
@@ -126,18 +152,23 @@ def page_role(view: RoleView) -> PageRole:
         return PageRole.ARTICLE
     pager = bool(view.facts.pager_links) or bool(re.search(r"共\s*\d+\s*[页条]", view.facts.pager_text))
     structural = view.via.structural
-    if structural and _is_hub(view, group if dated >= 2 else None) and not pager:
+    if structural and _is_hub(view, group if dated >= 2 else None, dated):
         return PageRole.HUB
     if dated >= 2 or (pager and items):
         return PageRole.COLUMN
     if structural and classify_column(view.name) is not None:
         return PageRole.COLUMN
     crumb = crumb_parts(view.facts.crumb)
-    if crumb and crumb[-1] == clean_column_name(view.name) and is_placeholder(view.snapshot.main_text):
+    if crumb and crumb[-1] == clean_column_name(view.name) and _looks_empty(view.snapshot):
         return PageRole.COLUMN
     if view.snapshot.main_length >= _ARTICLE_MIN_TEXT or dated:
         return PageRole.ARTICLE
     return PageRole.OTHER
+
+
+def _looks_empty(snapshot: PageSnapshot) -> bool:
+    left = content_text(snapshot)
+    return is_placeholder(left) or len(left) < 30
 
 
 def followable(url: str, scope: str, skip_scopes: tuple[str, ...] = ()) -> bool:
@@ -179,9 +210,9 @@ def outgoing(snapshot: PageSnapshot, facts: PageFacts, role: PageRole, name: str
     网站地图 link, then list entries. On a 新媒体 page, its entries lead to account pages."""
     out: list[OutLink] = []
     newmedia_page = bool(_NEWMEDIA_PAGE.search(name)) and role is not PageRole.HOME
+    sitemap_page = bool(_SITEMAP_TEXT.search(name)) and role is not PageRole.HOME
     out += [OutLink(LinkKind.NAV, link.text, link.href) for link in snapshot.nav_links]
-    out += [OutLink(LinkKind.MORE, more.heading or "更多", more.href) for more in snapshot.more_links]
-    out += [OutLink(LinkKind.SITEMAP, text, href) for text, href in all_links if _SITEMAP_TEXT.search(text)]
+    out += [OutLink(LinkKind.NAV, text, href) for text, href in facts.crumb_links]
     menus = {group.anchor for group in menu_groups(snapshot)}
     pager = {normalise_url(href) for _, href in facts.pager_links}
     items: list[OutLink] = []
@@ -192,10 +223,23 @@ def outgoing(snapshot: PageSnapshot, facts: PageFacts, role: PageRole, name: str
         if newmedia_page and group.region == "main":
             items += [OutLink(LinkKind.NEWMEDIA, row.title, row.href) for row in rows]
             continue
-        kind = LinkKind.MENU if group.anchor in menus else LinkKind.ITEM
+        kind = LinkKind.MENU if group.anchor in menus or sitemap_page else LinkKind.ITEM
         target = out if kind is LinkKind.MENU else items
         target += [OutLink(kind, row.title, row.href) for row in rows]
+    out += [OutLink(LinkKind.SITEMAP, text, href) for text, href in all_links if _SITEMAP_TEXT.search(text)]
+    out += [OutLink(LinkKind.MORE, more.heading or "更多", more.href) for more in snapshot.more_links]
     return out + items
+
+
+def column_list(snapshot: PageSnapshot, as_of: date) -> tuple[RowGroup | None, list[DatedItem]]:
+    """A column's own list: the main list, unless all it found is a menu (a side menu or a directory tree
+    is not the column's entries: a column showing only its menu has no entries)."""
+    group, items = main_list(snapshot, as_of)
+    if group is None or any(item.date for item in items):
+        return group, items
+    if group.anchor in {menu.anchor for menu in menu_groups(snapshot)}:
+        return None, []
+    return group, items
 
 
 def list_rows(snapshot: PageSnapshot, as_of: date) -> int:
@@ -205,6 +249,6 @@ def list_rows(snapshot: PageSnapshot, as_of: date) -> int:
 
 
 __all__ = [
-    "OutLink", "RoleView", "crumb_parts", "dated_items", "followable", "list_rows", "menu_groups", "outgoing",
-    "page_name", "page_role", "pager_targets",
+    "OutLink", "RoleView", "column_list", "content_text", "crumb_parts", "dated_items", "followable", "list_rows",
+    "menu_groups", "outgoing", "page_name", "page_role", "pager_targets",
 ]

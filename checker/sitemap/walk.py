@@ -218,12 +218,15 @@ class SiteWalker:
             page.name = column.name if column else job.link_text
         else:
             page.name = page_name(snapshot, facts, job.link_text)
-        page.role = page_role(RoleView(snapshot, facts, job.depth, job.via, page.name, job.link_text, self._as_of))
+        page.role = page_role(RoleView(snapshot, facts, job.depth, job.via, page.name, job.link_text, self._as_of,
+                                       final_url))
         if page.role is PageRole.ARTICLE:
             title = job.link_text.strip() if job.via is LinkKind.ITEM else ""
             page.name = title or facts.article_title or facts.heading or snapshot.title or page.name
-        if page.path and not _CJK.search(page.path[-1]) and page.name:
-            page.path = (*page.path[:-1], page.name)  # an icon or a bare address: name the step by the page
+        if page.path and page.name and (not _CJK.search(page.path[-1]) or page.path[-1] == "更多"):
+            # an icon, a bare address or a block's 更多: name the step by the page it leads to
+            step = page.name if page.path[-1] != "更多" else f"{page.name}（更多）"
+            page.path = (*page.path[:-1], step)
         self._follow(page, job)
 
     async def _evaluate(self, tab: Page) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]:
