@@ -1,9 +1,9 @@
 """What every check family gets on a site: the browser page, the rules, the evidence store, the home
-page as first seen, and the outcome it adds findings to.
+page, the site map the walk built, and the outcome it adds findings to.
 
-Families run one after another on one page per site; pages they open through :meth:`SiteContext.visit`
-also have their footers read, so the footer check covers every page the run saw without loading any
-page twice.
+Families run one after another on one page per site. They read the site map (built once, right after the
+home page opened) instead of finding pages of their own, and share no other state: the browser page is
+theirs to move when they must act (photograph evidence, fill a form, search).
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from typing import Protocol
 
 from playwright.async_api import BrowserContext, Page
 
-from checker.checks.footer_marks import FooterPage, footer_missing
-from checker.discover import ColumnCandidate, DatedItem
 from checker.evidence import EvidenceStore
 from checker.fetch import PageFetcher
 from checker.lexicon import TypoEntry
@@ -82,12 +80,8 @@ class SiteContext:
     step: Step
     outcome: SiteOutcome = field(default_factory=SiteOutcome)
     home: PageSnapshot | None = None
-    columns: list[ColumnCandidate] = field(default_factory=list)
-    footer_pages: list[FooterPage] = field(default_factory=list)
-    column_items: dict[str, tuple[DatedItem, ...]] = field(default_factory=dict)
     fetcher: PageFetcher | None = None
     typos: tuple[TypoEntry, ...] = ()
-    _footer_evidenced: set[str] = field(default_factory=set)
     allow_submit: bool = False
     qr_captions: dict[str, str] = field(default_factory=dict)
     politeness: Politeness = field(default_factory=Politeness)
@@ -131,10 +125,8 @@ class SiteContext:
         self.outcome.findings += [f for f in findings if f is not None and self.rules.enabled(f.indicator)]
 
     async def snapshot(self, label: str) -> PageSnapshot:
-        """Snapshot the current page and read its footer for the footer check."""
-        snapshot = await take_snapshot(self.page, self.site.hints.footer_selector)
-        await self._note_footer(snapshot, label)
-        return snapshot
+        """Snapshot the current page as it is rendered now (``label`` names it in progress messages)."""
+        return await take_snapshot(self.page, self.site.hints.footer_selector)
 
     async def visit(self, url: str, label: str) -> tuple[Visit, PageSnapshot | None]:
         """Open a URL in the site's page within the page budget and snapshot it when it opened.
@@ -149,14 +141,6 @@ class SiteContext:
             return visit, None
         await settle(self.page, self.settings.site_map)
         return visit, await self.snapshot(label)
-
-    async def _note_footer(self, snapshot: PageSnapshot, label: str) -> None:
-        missing = footer_missing(snapshot)
-        evidence = []
-        if set(missing) - self._footer_evidenced:
-            evidence = await self.evidence().capture(snapshot.footer.anchor if snapshot.footer else "")
-            self._footer_evidenced |= set(missing)
-        self.footer_pages.append(FooterPage(self.page.url, label, missing, now(), evidence))
 
 
 class CheckFamily(Protocol):

@@ -1,5 +1,6 @@
-"""Citizen-like discovery from what a page shows: columns from the navigation and home blocks, and
-the dated items of a list. Pure functions over :class:`checker.observe.PageSnapshot`.
+"""What a page's lists say, read from its snapshot: the dated items of a list, which list is a page's own, the
+newest entry, and URL scope. Pure functions over :class:`checker.observe.PageSnapshot`; the site map
+(:mod:`checker.sitemap`) uses them to find columns and read their entries.
 """
 
 from __future__ import annotations
@@ -9,19 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urldefrag, urlsplit
 
-from checker.classify import classify_column, clean_column_name
 from checker.dates import find_dates
 from checker.observe import PageSnapshot, Row, RowGroup
 from checker.rules import ColumnClass
-from checker.scenario import SiteHints
-
-SOURCE_NAV = "导航栏"
-SOURCE_HOME_BLOCK = "首页区块"
-SOURCE_DIRECTORY = "信息公开目录"
-SOURCE_HINT = "场景指定"
 
 _INDEX_NAMES = ("index.html", "index.htm", "index.shtml", "index.jhtml", "default.html", "default.htm")
-_DISCLOSURE_WORDS = ("信息公开", "政务公开", "主动公开")
 
 
 @dataclass(frozen=True)
@@ -126,54 +119,3 @@ def newest(items: Iterable[DatedItem], as_of: date, slack_days: int = 1) -> Date
     return max(dated, key=lambda item: item.date) if dated else None  # type: ignore[arg-type, return-value]
 
 
-def _candidate(name: str, url: str, source: str, scope: str, hints: SiteHints) -> ColumnCandidate | None:
-    name = clean_column_name(name)
-    if not name or not in_scope(url, scope) or name in hints.ignore_columns:
-        return None
-    forced = next((h.column_class for h in hints.columns if h.name == name and h.column_class), None)
-    column_class = forced or classify_column(name)
-    if column_class is None:
-        return None
-    return ColumnCandidate(name, normalise_url(url), column_class, source)
-
-
-def columns_from_page(
-    snapshot: PageSnapshot, scope: str, hints: SiteHints, *, directory: bool = False
-) -> list[ColumnCandidate]:
-    """Columns a page offers: navigation links and 更多 blocks (a home page), or a directory's links."""
-    found: list[ColumnCandidate | None] = []
-    if directory:
-        for group in content_groups(snapshot, ("main", "aside", "nav")):
-            found += [_candidate(r.title, r.href, SOURCE_DIRECTORY, scope, hints) for r in group.rows]
-        found += [_candidate(n.text, n.href, SOURCE_DIRECTORY, scope, hints) for n in snapshot.nav_links]
-    else:
-        found += [_candidate(n.text, n.href, SOURCE_NAV, scope, hints) for n in snapshot.nav_links]
-        found += [_candidate(m.heading, m.href, SOURCE_HOME_BLOCK, scope, hints) for m in snapshot.more_links]
-    return [c for c in found if c is not None]
-
-
-def disclosure_sections(snapshot: PageSnapshot, scope: str) -> list[str]:
-    """URLs of the 政府信息公开 section(s) the navigation or page links to, whose sub-columns count."""
-    urls = []
-    for text, href in [(n.text, n.href) for n in snapshot.nav_links] + [
-        (r.title, r.href) for g in content_groups(snapshot, ("main", "aside", "nav")) for r in g.rows
-    ]:
-        if any(word in text for word in _DISCLOSURE_WORDS) and len(text) <= 12 and in_scope(href, scope):
-            url = normalise_url(href)
-            if url not in urls:
-                urls.append(url)
-    return urls
-
-
-def merge_columns(*lists: Iterable[ColumnCandidate], hints: SiteHints, limit: int) -> list[ColumnCandidate]:
-    """One list of columns: scenario hints first, then in discovery order, one per URL, at most limit."""
-    merged: dict[str, ColumnCandidate] = {}
-    for hint in hints.columns:
-        if hint.url:
-            column_class = hint.column_class or classify_column(hint.name) or ColumnClass.STATIC
-            url = normalise_url(hint.url)
-            merged[url] = ColumnCandidate(hint.name, url, column_class, SOURCE_HINT)
-    for candidates in lists:
-        for candidate in candidates:
-            merged.setdefault(candidate.url, candidate)
-    return list(merged.values())[:limit]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from checker.checks.site_map import with_site_map
 from checker.context import CheckFamily, SiteContext, SiteUnreachable, SkipCheck
 from checker.results import CheckStatus
 
@@ -16,7 +17,7 @@ from checker.results import CheckStatus
 async def run_families(context: SiteContext, families: Sequence[CheckFamily]) -> None:
     """Run each family on the site; findings land on ``context.outcome`` as soon as they are judged."""
     unreachable: str | None = None
-    for family in families:
+    for family in with_site_map(families):
         if unreachable:
             context.outcome.record(family.name, CheckStatus.SKIPPED, unreachable)
             continue

@@ -1,19 +1,14 @@
-"""Discovery from page snapshots: columns, lists and their dates (pure, no browser)."""
+"""Discovery from page snapshots: the links a person follows, columns, lists and their dates (pure, no browser)."""
 
 from datetime import date
 
-from checker.discover import (
-    columns_from_page,
-    disclosure_sections,
-    home_items,
-    in_scope,
-    main_list,
-    merge_columns,
-    normalise_url,
-)
+from checker.discover import home_items, in_scope, main_list, normalise_url
 from checker.observe import snapshot_from_json
 from checker.rules import ColumnClass
 from checker.scenario import ColumnHint, SiteHints
+from checker.sitemap.columns import map_columns
+from checker.sitemap.model import LinkKind, PageFacts, PageRole, SiteMap, SitePage
+from checker.sitemap.structure import followable, outgoing
 
 AS_OF = date(2020, 11, 6)
 BASE = "http://gov.test/"
@@ -64,37 +59,38 @@ def test_home_items_read_every_date_format_and_infer_years() -> None:
     assert date(2020, 6, 20) in dates
 
 
-def test_columns_from_navigation_and_more_links_within_scope() -> None:
-    found = {(c.name, c.url, c.column_class) for c in columns_from_page(SNAPSHOT, BASE, SiteHints())}
-    assert ("要闻动态", BASE + "xwzx/ywdt/", ColumnClass.DYNAMIC) in found
-    assert ("通知公告", BASE + "tzgg/", ColumnClass.NOTICE) in found
-    names = {name for name, _, _ in found}
-    assert "首页" not in names
-    assert ("互动交流", BASE + "hdjl/", ColumnClass.STATIC) in found
-    assert "人事信息" not in names  # another host: out of scope
+def test_links_to_follow_come_structure_first_and_list_entries_last() -> None:
+    links = outgoing(SNAPSHOT, PageFacts(), PageRole.HOME, "示例市人民政府", AS_OF)
+    kinds = {(link.text, link.url): link.kind for link in links}
+    assert kinds[("要闻动态", BASE + "xwzx/ywdt/index.html")] is LinkKind.NAV
+    assert kinds[("通知公告", BASE + "tzgg/")] in (LinkKind.MENU, LinkKind.MORE)
+    assert kinds[("政策文件", BASE + "zcwj/")] is LinkKind.MENU  # the aside's short undated links are a menu
+    assert kinds[("示例市召开常务会议", BASE + "a/1.html")] is LinkKind.ITEM
+    order = [link.kind.structural for link in links]
+    assert order == sorted(order, reverse=True), "every structural link comes before the first list entry"
+    assert not followable("http://other.test/rsxx/", BASE)  # another host: out of scope
 
 
-def test_merge_deduplicates_by_url_and_hints_come_first() -> None:
-    hints = SiteHints(columns=[ColumnHint(name="招生考试", url=BASE + "zsks/", **{"class": "notice"})])
-    merged = merge_columns(columns_from_page(SNAPSHOT, BASE, hints), hints=hints, limit=40)
-    assert merged[0].name == "招生考试"
-    assert [c.url for c in merged].count(BASE + "xwzx/ywdt/") == 1
+def _mapped(name: str, url: str, role: PageRole = PageRole.COLUMN) -> SitePage:
+    snapshot = snapshot_from_json({"url": url, "title": name, "groups": [], "mainText": "", "mainLength": 0})
+    return SitePage(url, 1, ("政府信息公开", name), LinkKind.MENU, BASE, final_url=url, role=role, name=name,
+                    snapshot=snapshot)
 
 
-def test_hint_forces_a_class_and_ignore_drops_a_column() -> None:
+def test_map_columns_take_every_column_page_and_apply_hints() -> None:
+    site_map = SiteMap(BASE, BASE)
+    for page in (_mapped("要闻动态", BASE + "xwzx/ywdt/"), _mapped("通知公告", BASE + "tzgg/"),
+                 _mapped("网站地图", BASE + "wzdt/"), _mapped("政府信息公开", BASE + "zwgk/", PageRole.HUB),
+                 _mapped("专项工作", BASE + "zxgz/")):
+        site_map.pages[page.url] = page
     hints = SiteHints(columns=[ColumnHint(name="要闻动态", **{"class": "yearly"})], ignore_columns=["通知公告"])
-    found = {c.name: c.column_class for c in columns_from_page(SNAPSHOT, BASE, hints)}
-    assert found["要闻动态"] is ColumnClass.YEARLY
+    found = {c.name: c for c in map_columns(site_map, hints)}
+    assert found["要闻动态"].column_class is ColumnClass.YEARLY
+    assert found["要闻动态"].path == ("政府信息公开", "要闻动态")
     assert "通知公告" not in found
-
-
-def test_directory_page_yields_sub_columns() -> None:
-    found = {c.name for c in columns_from_page(SNAPSHOT, BASE, SiteHints(), directory=True)}
-    assert {"政策文件", "人事信息", "通知公告"} <= found
-
-
-def test_disclosure_sections_found_in_navigation() -> None:
-    assert disclosure_sections(SNAPSHOT, BASE) == [BASE + "zwgk/"]
+    assert "网站地图" not in found  # a tool, not a column
+    assert "政府信息公开" not in found  # a hub
+    assert found["专项工作"].column_class is ColumnClass.STATIC  # no keyword: still judged for being empty
 
 
 def test_main_list_prefers_the_group_with_most_dates_in_main_region() -> None:

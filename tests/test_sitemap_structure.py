@@ -258,7 +258,9 @@ def test_empty_column_shows_a_placeholder_under_its_own_breadcrumb() -> None:
     assert _role(page, own, name="人事信息", via=LinkKind.ITEM) is PageRole.COLUMN
     other = PageFacts(crumb="当前位置：首页 > 政务公开")
     assert _role(page, other, name="人事信息", via=LinkKind.ITEM) is PageRole.OTHER
-    filled = _snapshot([], main_text="当前位置：首页 > 政务公开 > 人事信息\n人事信息\n联系我们")
+    # With content of its own under the breadcrumb it is a page, not an empty column.
+    body = "张三同志任示例市人力资源和社会保障局副局长，试用期一年。"
+    filled = _snapshot([], main_text=f"当前位置：首页 > 政务公开 > 人事信息\n人事信息\n{body}")
     assert _role(filled, own, name="人事信息", via=LinkKind.ITEM) is PageRole.OTHER
 
 

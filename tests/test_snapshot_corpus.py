@@ -8,10 +8,12 @@ import pytest
 from playwright.sync_api import Page, Route
 
 from checker.checks.footer_marks import footer_missing
-from checker.discover import columns_from_page, home_items, newest
+from checker.classify import classify_column, clean_column_name
+from checker.discover import home_items, newest
 from checker.observe import _SNAPSHOT_JS, PageSnapshot, snapshot_from_json
 from checker.rules import ColumnClass
-from checker.scenario import SiteHints
+from checker.sitemap.model import PageFacts, PageRole
+from checker.sitemap.structure import followable, outgoing
 from tests.corpus import corpus_html
 
 pytestmark = pytest.mark.browser
@@ -41,12 +43,14 @@ def test_yichun_home_page(page: Page) -> None:
     latest = newest(home_items(snapshot, as_of), as_of)
     assert latest is not None and latest.date == as_of
     assert footer_missing(snapshot) == ()
-    columns = {c.name: c.column_class for c in columns_from_page(snapshot, "http://www.yichun.gov.cn/", SiteHints())}
-    assert columns["政务动态"] is ColumnClass.DYNAMIC
-    assert columns["政府公告"] is ColumnClass.NOTICE
-    assert columns["政务要闻"] is ColumnClass.DYNAMIC
-    assert columns["互动交流"] is ColumnClass.STATIC  # no update rule, but it must not be blank
-    assert "首页" not in columns and "EN" not in columns
+    scope = "http://www.yichun.gov.cn/"
+    links = outgoing(snapshot, PageFacts(), PageRole.HOME, "中国宜春", as_of)
+    structural = {clean_column_name(link.text) for link in links
+                  if link.kind.structural and followable(link.url, scope)}
+    assert {"政务动态", "政府公告", "政务要闻", "互动交流"} <= structural
+    assert classify_column("政务动态") is ColumnClass.DYNAMIC and classify_column("政府公告") is ColumnClass.NOTICE
+    assert classify_column("互动交流") is ColumnClass.STATIC  # no update rule, but it must not be blank
+    assert classify_column("首页") is None and classify_column("EN") is None
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,6 @@ class ColumnsCheck:
         """Judge each column of the map from its list pages as read; photograph the problem ones."""
         site_map = context.require_map()
         columns = map_columns(site_map, context.site.hints)[: context.settings.max_columns]
-        context.columns = [ColumnCandidate(c.name, c.url, c.column_class, c.source) for c in columns]
         judgements: list[ColumnJudgement] = []
         for column in columns:
             judgements.append(await self._judge(context, column))
@@ -113,7 +112,6 @@ class ColumnsCheck:
                                         column.page.seen_at or now())
         judgement = judge_column(observation, context.rules, context.as_of)
         latest = judgement.latest
-        context.column_items[column.url] = items
         notes = [n for n in (column.page.note, *(p.note for p in column.list_pages)) if n]
         context.outcome.columns.append(ColumnRecord(
             name=column.name, url=column.page.final_url or column.url, column_class=column.column_class.value,

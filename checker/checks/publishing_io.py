@@ -111,8 +111,9 @@ def _mapped_list(site_map: SiteMap, column: ColumnCandidate, as_of: date, scope:
     text = first.facts.pager_text if first.facts else ""
     total_pages = _count(r"共\s*(\d+)\s*页", text)
     total_items = _count(r"共\s*(\d+)\s*条", text)
-    truncated = total_pages > len(pages)
-    return ColumnList(column, first.final_url or first.url, tuple(items), len(pages), max(total_pages, len(pages)),
+    truncated = first.list_cut or total_pages > len(pages)
+    shown_total = total_pages if total_pages > len(pages) else (0 if truncated else len(pages))
+    return ColumnList(column, first.final_url or first.url, tuple(items), len(pages), shown_total,
                       max(total_items, len(items)), "", truncated)
 
 

@@ -8,14 +8,25 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 
-from checker.context import SiteContext
+from checker.context import CheckFamily, SiteContext
 from checker.discover import normalise_url
 from checker.sitemap.model import ROLE_NAMES, PageRole, SiteMap
 from checker.sitemap.walk import SiteWalker
 
 RESERVED_FRACTION = 0.5
 """Of the site's remaining time, the share the walk leaves for the families that read its map."""
+
+
+def with_site_map(families: Sequence[CheckFamily]) -> tuple[CheckFamily, ...]:
+    """The families with the walk in its place: right after availability (which opens the home page), when
+    any other family is run and none walks already. Every family reads the map; none builds it itself."""
+    names = [family.name for family in families]
+    if SiteMapCheck.name in names or (len(families) <= 1 and names[:1] == ["availability"]):
+        return tuple(families)
+    at = names.index("availability") + 1 if "availability" in names else 0
+    return (*families[:at], SiteMapCheck(), *families[at:])
 
 
 def walk_note(site_map: SiteMap) -> str:

@@ -114,6 +114,8 @@ class SitePage:
     link_data: dict[str, Any] | None = None
     column_of: str | None = None
     list_page: int = 1
+    list_cut: bool = False
+    """A column's first page: further list pages were left unread at the list-page limit."""
     attempts: int = 1
     how: str = "rendered"
     note: str = ""

@@ -108,10 +108,11 @@ def _children(group: RowGroup, page_url: str) -> int:
     return len(below - {folder})
 
 
-def _is_hub(view: RoleView, list_group: RowGroup | None, dated: int) -> bool:
-    """A page whose menu lists sections other than itself: sections below its own folder, or (on a page
-    without a dated list of its own) three or more sections none of which is the page itself. A column's
-    side menu lists its siblings and itself."""
+def _is_hub(view: RoleView, list_group: RowGroup | None, pager: bool) -> bool:
+    """A page whose menu lists sections other than itself: sections below its own folder, or (on a page that
+    does not page through a list of its own) three or more sections none of which is the page itself. A
+    column's side menu lists its siblings and itself (folded sub-menus count: the page's name in any of its
+    menus makes it one of the sections)."""
     own = clean_column_name(view.name)
     link_own = clean_column_name(view.link_text)
     menus = [m for m in menu_groups(view.snapshot) if list_group is None or m.anchor != list_group.anchor]
@@ -122,7 +123,7 @@ def _is_hub(view: RoleView, list_group: RowGroup | None, dated: int) -> bool:
     everything = set().union(*named) if named else set()
     if own in everything or link_own in everything:
         return False
-    return dated < 2 and any(len(names) >= 3 for names in named)
+    return not pager and any(len(names) >= 3 for names in named)
 
 
 def content_text(snapshot: PageSnapshot) -> str:
@@ -152,7 +153,7 @@ def page_role(view: RoleView) -> PageRole:
         return PageRole.ARTICLE
     pager = bool(view.facts.pager_links) or bool(re.search(r"共\s*\d+\s*[页条]", view.facts.pager_text))
     structural = view.via.structural
-    if structural and _is_hub(view, group if dated >= 2 else None, dated):
+    if structural and _is_hub(view, group if dated >= 2 else None, pager):
         return PageRole.HUB
     if dated >= 2 or (pager and items):
         return PageRole.COLUMN

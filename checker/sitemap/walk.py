@@ -26,7 +26,7 @@ from playwright.async_api import Error as PlaywrightError
 from checker.discover import in_scope, normalise_url
 from checker.htmlpage import parse_html
 from checker.observe import _SNAPSHOT_JS, snapshot_from_json
-from checker.politeness import Politeness
+from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.scenario import SiteMapSettings
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage, facts_from_json
 from checker.sitemap.structure import OutLink, RoleView, followable, outgoing, page_name, page_role, pager_targets
@@ -167,6 +167,9 @@ class SiteWalker:
         page = SitePage(job.url, job.depth, job.path, job.via, job.parent, column_of=job.column_of,
                         list_page=job.list_page)
         self.map.pages[job.url] = page
+        if self._politeness.respect_robots and not await self._politeness.allowed(job.url, self._context.request):
+            page.error = ROBOTS_REFUSAL
+            return tab
         for attempt in (1, 2):
             page.attempts = attempt
             await self._politeness.wait_turn(job.url)
@@ -258,6 +261,9 @@ class SiteWalker:
         read = self._list_pages.get(column, 1)
         if read >= self._max_list_pages:
             self.map.cut_by_budget.append(url)
+            first = self.map.pages.get(column)
+            if first is not None:
+                first.list_cut = True
             return
         self._list_pages[column] = read + 1
         self._push(_Job((0, page.depth, next(self._seq)), url, page.depth, page.path, LinkKind.PAGER, page.url,
