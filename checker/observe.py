@@ -6,6 +6,7 @@ the pure judges read. Nothing here judges anything.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -145,9 +146,24 @@ def snapshot_from_json(data: dict[str, Any]) -> PageSnapshot:
 
 
 async def take_snapshot(page: Page, footer_selector: str | None = None) -> PageSnapshot:
-    """Run the snapshot script on the page as it is rendered now."""
-    data = await page.evaluate(_SNAPSHOT_JS, {"footerSelector": footer_selector})
-    return snapshot_from_json(data)
+    """Run the snapshot script on the page as it is rendered now; a page that navigates away on its own
+    while being read (a script setting ``location``) is read again where it landed."""
+    for attempt in range(3):
+        try:
+            data = await page.evaluate(_SNAPSHOT_JS, {"footerSelector": footer_selector})
+            return snapshot_from_json(data)
+        except PlaywrightError as error:
+            if attempt == 2 or not navigated_away(error):
+                raise
+            with contextlib.suppress(PlaywrightError):
+                await page.wait_for_load_state("load", timeout=10_000)
+    raise AssertionError("unreachable")
+
+
+def navigated_away(error: PlaywrightError) -> bool:
+    """Whether an evaluation failed because the page moved to another document meanwhile."""
+    text = str(error)
+    return "Execution context was destroyed" in text or "navigat" in text
 
 
 _TAG_JS = """(selectors) => {

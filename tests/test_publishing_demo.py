@@ -70,6 +70,6 @@ def test_guide_missing_and_mismatch(demo_run: DemoRun) -> None:
 
 def test_statutory_disclosure_subcolumns_count_with_their_own_classes(demo_run: DemoRun) -> None:
     portal = site(demo_run, "示例市人民政府门户网站")
-    from_directory = {c.name: c.column_class for c in portal.columns if c.source == "信息公开目录"}
-    assert from_directory.get("规划计划") == "yearly" and from_directory.get("人事信息") == "yearly"
-    assert from_directory.get("机构职能") == "static"
+    from_menus = {c.name: c.column_class for c in portal.columns if c.source == "栏目菜单" and c.path[-1] == c.name}
+    assert from_menus.get("规划计划") == "yearly" and from_menus.get("人事信息") == "yearly"
+    assert from_menus.get("机构职能") == "static"

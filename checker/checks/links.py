@@ -71,8 +71,8 @@ class LinksCheck:
                 checker = await stack.enter_async_context(LinkChecker(settings))
             if context.site_map is not None:
                 site_map = context.site_map
-                opened = [OpenedPage(p.url, p.depth, p.final_url, p.status, p.error, p.link_data)
-                          for p in site_map.pages.values()]
+                within = [p for p in site_map.pages.values() if p.depth <= settings.max_depth][: settings.max_pages]
+                opened = [OpenedPage(p.url, p.depth, p.final_url, p.status, p.error, p.link_data) for p in within]
                 cut = f"遍历未打开的{site_map.not_opened}个页面只检查链接本身" if site_map.not_opened else ""
                 crawl = crawl_from_pages(opened, context.site.url, cut)
                 return await check_opened(crawl, settings, checker.check, budget)

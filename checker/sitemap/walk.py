@@ -25,7 +25,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
 from checker.htmlpage import parse_html
-from checker.observe import _SNAPSHOT_JS, snapshot_from_json
+from checker.observe import _SNAPSHOT_JS, navigated_away, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.scenario import SiteMapSettings
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage, facts_from_json
@@ -208,9 +208,22 @@ class SiteWalker:
         page.note = await settle(tab, self._settings)
         try:
             data = await asyncio.wait_for(self._evaluate(tab), timeout=_ACT_LIMIT)
-        except (PlaywrightError, TimeoutError) as error:
-            page.error = f"读取页面失败：{type(error).__name__}"
+        except PlaywrightError as error:  # the page moved on by itself while being read: read where it landed
+            if not navigated_away(error):
+                page.error = f"读取页面失败：{str(error).splitlines()[0][:120]}"
+                return
+            with contextlib.suppress(PlaywrightError):
+                await tab.wait_for_load_state("load", timeout=self._timeout * 1000)
+            page.final_url = tab.url
+            try:
+                data = await asyncio.wait_for(self._evaluate(tab), timeout=_ACT_LIMIT)
+            except (PlaywrightError, TimeoutError) as again:
+                page.error = f"读取页面失败：{type(again).__name__}"
+                return
+        except TimeoutError:
+            page.error = f"读取页面超时（{_ACT_LIMIT:g}秒）"
             return
+        final_url = page.final_url
         snapshot_data, facts_data, link_data, html = data
         snapshot = snapshot_from_json(snapshot_data)
         facts = facts_from_json(facts_data)
