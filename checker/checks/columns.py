@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from checker.checks.freshness import ColumnJudgement, ColumnObservation, column_findings, judge_column, judge_home
+from checker.checks.publishing_io import tag_text
 from checker.classify import classify_column, is_placeholder
 from checker.context import SiteContext
-from checker.discover import ColumnCandidate, DatedItem, home_items, main_list, newest, normalise_url
+from checker.discover import ColumnCandidate, DatedItem, home_items, newest, normalise_url
 from checker.observe import PageSnapshot
 from checker.results import ColumnRecord, Evidence
 from checker.rules import ColumnClass
 from checker.sitemap.columns import SOURCES, column_items, map_columns
 from checker.sitemap.model import MapColumn
-from checker.sitemap.structure import content_text
+from checker.sitemap.structure import column_list, content_text
 from checker.visit import now
 
 
@@ -119,18 +120,22 @@ class ColumnsCheck:
             verdict=judgement.state.value, note="；".join(dict.fromkeys(notes)), pages_read=1 + len(column.list_pages),
         ))
         if judgement.is_problem:
-            judgement = replace(judgement, evidence=await self._photograph(context, column, latest))
+            judgement = replace(judgement, evidence=await self._photograph(context, column, latest, placeholder))
         return judgement
 
-    async def _photograph(self, context: SiteContext, column: MapColumn, latest: DatedItem | None) -> list[Evidence]:
-        """Open the column's first list page again (evidence only) and box the newest entry, else its list."""
+    async def _photograph(self, context: SiteContext, column: MapColumn, latest: DatedItem | None,
+                          placeholder: str) -> list[Evidence]:
+        """Open the column's first list page again (evidence only) and box its newest entry; for a column
+        without entries, the placeholder it shows (暂无信息), else its list, else its content."""
         _, snapshot = await context.visit(column.page.final_url or column.url, column.name)
         if snapshot is None:
             return []
-        group, items = main_list(snapshot, context.as_of)
+        group, items = column_list(snapshot, context.as_of)
         anchor = ""
         if latest is not None:
             same = [item.anchor for item in items if item.href == latest.href and item.title == latest.title]
             anchor = same[0] if same else ""
+        elif placeholder:
+            anchor = await tag_text(context.page, placeholder)
         anchor = anchor or (group.anchor if group else "") or snapshot.main_anchor
         return await context.evidence().capture(anchor)
