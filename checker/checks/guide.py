@@ -15,12 +15,13 @@ from datetime import date, datetime
 from checker.checks.findings import make_finding
 from checker.checks.publishing_io import fetcher
 from checker.context import SiteContext
-from checker.discover import main_list, normalise_url
+from checker.discover import normalise_url
 from checker.htmlpage import ParsedPage
 from checker.observe import tag_first
 from checker.results import Finding, Severity
 from checker.sitemap.columns import find_pages
 from checker.sitemap.model import PageRole, SiteMap, SitePage
+from checker.sitemap.structure import column_list
 from checker.visit import now
 
 GUIDE_NAME = "政府信息公开指南"
@@ -165,7 +166,9 @@ def guide_page(site_map: SiteMap) -> tuple[str, SitePage] | None:
     text = page.path[-1] if page.path else page.name
     if page.role is not PageRole.COLUMN or page.snapshot is None:
         return text, page
-    _, entries = main_list(page.snapshot, _ANY_DAY)
+    if page.parsed is not None and len(missing_elements(page.parsed.text)) <= len(GUIDE_ELEMENTS) // 2:
+        return text, page  # the page is the guide itself, whatever else it lists
+    _, entries = column_list(page.snapshot, _ANY_DAY)
     if not entries:
         return text, page
     entry = next((e for e in entries if _GUIDE_LINK.search(e.title)), entries[0])

@@ -100,28 +100,38 @@ def _is_article(view: RoleView, dated_rows: int) -> bool:
             and dated_rows < 3)
 
 
-def _children(group: RowGroup, page_url: str) -> int:
-    """How many of a menu's links lead below the page's own folder (a hub's sections live under it)."""
+def _section_link(title: str, rest: str) -> bool:
+    """A link that names a section: short, undated, not a pager control."""
+    return 0 < len(clean_column_name(title)) <= _MENU_TEXT_MAX and _undated(title) and _undated(rest) \
+        and not _pager_text(title)
+
+
+def _children(menus: list[RowGroup], page_url: str) -> int:
+    """How many of the menus' links lead below the page's own folder (a hub's sections live under it)."""
     folder = normalise_url(page_url)
     folder = folder if folder.endswith("/") else folder.rsplit("/", 1)[0] + "/"
-    below = {normalise_url(row.href) for row in group.rows if normalise_url(row.href).startswith(folder)}
+    below = {normalise_url(row.href) for menu in menus for row in menu.rows
+             if normalise_url(row.href).startswith(folder)}
     return len(below - {folder})
 
 
 def _is_hub(view: RoleView, list_group: RowGroup | None, pager: bool) -> bool:
-    """A page whose menu lists sections other than itself: sections below its own folder, or (on a page that
-    does not page through a list of its own) three or more sections none of which is the page itself. A
-    column's side menu lists its siblings and itself (folded sub-menus count: the page's name in any of its
-    menus makes it one of the sections)."""
+    """A page whose menus list sections other than itself: two or more below its own folder, or (on a page
+    that does not page through a list of its own) three or more, none of which is the page itself. A
+    column's side menu lists its siblings and itself (folded sub-menus and single links count: the page's
+    own name among the links of its content or side bar makes it one of the sections)."""
     own = clean_column_name(view.name)
     link_own = clean_column_name(view.link_text)
     menus = [m for m in menu_groups(view.snapshot) if list_group is None or m.anchor != list_group.anchor]
     named = [{clean_column_name(row.title) for row in menu.rows} for menu in menus]
-    for menu, names in zip(menus, named, strict=True):
-        if own not in names and link_own not in names and view.url and _children(menu, view.url) >= 2:
-            return True
-    everything = set().union(*named) if named else set()
-    if own in everything or link_own in everything:
+    content = [g for g in view.snapshot.groups
+               if g.region in ("main", "aside") and (list_group is None or g.anchor != list_group.anchor)]
+    sections = [RowGroup(g.anchor, g.region, tuple(r for r in g.rows if _section_link(r.title, r.rest)), g.visible)
+                for g in content if not {clean_column_name(r.title) for r in g.rows} & {own, link_own}]
+    if view.url and _children(sections, view.url) >= 2:
+        return True
+    shown = {clean_column_name(row.title) for group in content for row in group.rows}
+    if own in shown or link_own in shown:
         return False
     return not pager and any(len(names) >= 3 for names in named)
 
