@@ -25,6 +25,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
 from checker.htmlpage import parse_html
+from checker.links.crawl import TAB_PAGES
 from checker.observe import _SNAPSHOT_JS, navigated_away, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.scenario import SiteMapSettings
@@ -142,6 +143,8 @@ class SiteWalker:
         return self._deadline is not None and time.monotonic() >= self._deadline
 
     async def _work(self, tabs: list[Page], slot: int) -> None:
+        """One tab's loop: open the most structural, nearest queued page until nothing is left."""
+        opened = 0
         while True:
             if self._out_of_time():
                 return
@@ -152,12 +155,15 @@ class SiteWalker:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            if len([p for p in self.map.pages.values()]) >= self._settings.max_pages:
+            if len(self.map.pages) >= self._settings.max_pages:
                 return
             job = heapq.heappop(self._queue)
             self._in_flight += 1
             try:
                 tabs[slot] = await self._open(tabs[slot], job)
+                opened += 1
+                if opened % TAB_PAGES == 0:  # a long-lived tab's memory grows with every page
+                    tabs[slot] = await self._replace(tabs[slot])
             finally:
                 self._in_flight -= 1
                 self._wake.set()
