@@ -75,7 +75,8 @@ def test_awkward_pages_are_read_within_budget(tmp_path: Path) -> None:
         suite = parse_suite(
             "suite: 异常页面测试\nas_of: 2020-11-06\n"
             "settings: {concurrency: 2, site_timeout_seconds: 60,"
-            " links: {max_pages: 5, max_links_per_page: 500, min_interval_seconds: 0}}\n"
+            " links: {max_pages: 5, max_links_per_page: 500, min_interval_seconds: 0},"
+            " site_map: {max_pages: 10}}\n"
             f"sites:\n{sites}"
         )
         started = time.monotonic()
