@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from checker.classify import classify_column, clean_column_name, is_placeholder
 from checker.dates import find_dates
-from checker.discover import DatedItem, dated_items, in_scope, main_list, normalise_url
+from checker.discover import DatedItem, in_scope, main_list, normalise_url
 from checker.observe import PageSnapshot, RowGroup
 from checker.sitemap.model import LinkKind, PageFacts, PageRole
 
@@ -102,8 +102,8 @@ def _is_article(view: RoleView, dated_rows: int) -> bool:
 
 def _section_link(title: str, rest: str) -> bool:
     """A link that names a section: short, undated, not a pager control."""
-    return 0 < len(clean_column_name(title)) <= _MENU_TEXT_MAX and _undated(title) and _undated(rest) \
-        and not _pager_text(title)
+    short = 0 < len(clean_column_name(title)) <= _MENU_TEXT_MAX
+    return short and _undated(title) and _undated(rest) and not _pager_text(title)
 
 
 def _children(menus: list[RowGroup], page_url: str) -> int:
@@ -253,13 +253,7 @@ def column_list(snapshot: PageSnapshot, as_of: date) -> tuple[RowGroup | None, l
     return group, items
 
 
-def list_rows(snapshot: PageSnapshot, as_of: date) -> int:
-    """How many dated rows the page's main list has (0 when it has none)."""
-    group, items = main_list(snapshot, as_of)
-    return sum(1 for item in items if item.date) if group else 0
-
-
 __all__ = [
-    "OutLink", "RoleView", "column_list", "content_text", "crumb_parts", "dated_items", "followable", "list_rows",
+    "OutLink", "RoleView", "column_list", "content_text", "crumb_parts", "followable",
     "menu_groups", "outgoing", "page_name", "page_role", "pager_targets",
 ]
