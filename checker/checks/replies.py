@@ -11,20 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from checker.checks.findings import iso, make_finding
-from checker.checks.reach import reach_column
-from checker.citizen import find_links
+from checker.checks.reach import mapped_column
 from checker.context import SiteContext, SkipCheck
 from checker.dates import find_dates
 from checker.observe import PageSnapshot
 from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet, age_cutoff, describe_age
+from checker.sitemap.model import SitePage
 from checker.visit import now
 from checker.workdays import calendar_known, working_days_between
 
 LIST_WORDS = ("留言选登", "留言公开", "留言回复", "来信选登", "信件公开", "咨询回复", "回复选登", "办理结果",
               "来信公开", "信件选登", "县长信箱", "市长信箱", "区长信箱", "书记信箱", "领导信箱", "局长信箱",
               "主任信箱")
-NEXT_WORDS = ("下一页", "下页", ">")
 MAX_LIST_PAGES = 10
 
 
@@ -105,40 +104,48 @@ class RepliesCheck:
     indicators = ("interaction.unanswered", "interaction.slow_reply")
 
     async def run(self, context: SiteContext) -> str:
-        """Find the list by its link text, page through it, judge, and box each late message."""
+        """Read the list the site map found, page by page as the walk read it, judge, and box each late
+        message (its page is opened again only for that)."""
         context.require_home()
-        url = await _list_url(context)
-        if url is None:
+        first = mapped_column(context, LIST_WORDS, "留言列表")
+        if first is None:
             raise SkipCheck("未找到公开的留言列表（留言选登等），无法核查答复情况")
-        messages, pages = await _read_pages(context, url)
+        site_map = context.require_map()
+        messages, pages = await _read_pages(context, [first, *site_map.list_pages_of(first.url)])
         findings = judge_replies(messages, context.rules, context.as_of)
         context.add(findings)
         return f"读取留言列表{pages}页，留言{len(messages)}条"
 
 
-async def _list_url(context: SiteContext) -> str | None:
-    link, _ = await reach_column(context, LIST_WORDS, "留言列表")
-    return link.href or None
-
-
-async def _read_pages(context: SiteContext, url: str) -> tuple[list[MessageSeen], int]:
-    """Each list page: its messages, with evidence boxed on the rows that will be reported."""
+async def _read_pages(context: SiteContext, pages: list[SitePage]) -> tuple[list[MessageSeen], int]:
+    """Each list page as the walk read it: its messages; the rows that will be reported are boxed on the
+    page, opened again for the evidence."""
     oldest = age_cutoff(context.as_of, context.rules.interaction.message_lookback)
     messages: list[MessageSeen] = []
-    pages, next_url = 0, url
-    while next_url and pages < MAX_LIST_PAGES:
-        context.step(f"留言列表第{pages + 1}页")
-        _, snapshot = await context.visit(next_url, "留言列表")
-        if snapshot is None:
+    read = 0
+    for page in pages[:MAX_LIST_PAGES]:
+        if page.snapshot is None:
             break
-        pages += 1
-        rows = messages_from_snapshot(snapshot, context.as_of)
+        read += 1
+        rows = messages_from_snapshot(page.snapshot, context.as_of)
         late = {f.target for f in judge_replies(rows, context.rules, context.as_of)}
+        shots = await _photograph(context, page, late) if late else {}
         for row in rows:
-            shots = await context.evidence().capture(row.anchor) if row.title in late else []
-            messages.append(MessageSeen(row.title, row.asked, row.answered, row.url, row.anchor, now(), tuple(shots)))
+            messages.append(MessageSeen(row.title, row.asked, row.answered, row.url, row.anchor,
+                                        page.seen_at or now(), tuple(shots.get(row.title, []))))
         if not rows or min(row.asked for row in rows) < oldest:
             break
-        following = find_links(snapshot, NEXT_WORDS, max_text=4)
-        next_url = following[0].href if following and following[0].href != next_url else ""
-    return messages, pages
+    return messages, read
+
+
+async def _photograph(context: SiteContext, page: SitePage, titles: set[str]) -> dict[str, list[Evidence]]:
+    """Open a list page again and box each of the rows with these titles."""
+    context.step("留言列表：截图")
+    _, snapshot = await context.visit(page.final_url or page.url, "留言列表")
+    if snapshot is None:
+        return {}
+    shots = {}
+    for row in messages_from_snapshot(snapshot, context.as_of):
+        if row.title in titles and row.title not in shots:
+            shots[row.title] = await context.evidence().capture(row.anchor)
+    return shots
