@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -80,12 +80,12 @@ def judge_doc_numbers(files: Sequence[PolicyFile]) -> list[Evidenced]:
     return out
 
 
-def _repealers(files: Sequence[PolicyFile]) -> dict[str, PolicyFile]:
-    """Titles named as repealed by another file → the file that repeals them."""
+def _named_by(files: Sequence[PolicyFile], titles: Callable[[str], list[str]]) -> dict[str, PolicyFile]:
+    """Titles another file names in its text (as repealed, as extended …) → the first file naming them."""
     found = {}
     for file in files:
         if file.page is not None:
-            for name in repealed_titles(file.page.text):
+            for name in titles(file.page.text):
                 found.setdefault(name, file)
     return found
 
@@ -116,16 +116,6 @@ def stated_validity(file: PolicyFile) -> BodyValidity | None:
     return body_validity(file.page.lines, written=file.meta.written, published=file.meta.published or file.listed)
 
 
-def _extenders(files: Sequence[PolicyFile]) -> dict[str, PolicyFile]:
-    """Titles of documents a file says it extends the validity of → that file (then no expiry is claimed)."""
-    found = {}
-    for file in files:
-        if file.page is not None:
-            for name in extended_titles(file.page.text):
-                found.setdefault(name, file)
-    return found
-
-
 def _body_seen(stated: BodyValidity, as_of: date) -> str:
     """How a validity read from the body is told: the sentence quoted, then the end it gives."""
     quote = stated.sentence if len(stated.sentence) <= _QUOTE_MAX else stated.sentence[:_QUOTE_MAX] + "…"
@@ -144,8 +134,8 @@ def judge_expired(files: Sequence[PolicyFile], as_of: date) -> list[Evidenced]:
     (:func:`checker.docmeta.body_validity`), quoted in the finding. A file whose validity another file
     extends ("《…办法》有效期延长至…") is not called expired.
     """
-    repealers = _repealers(files)
-    extenders = _extenders(files)
+    repealers = _named_by(files, repealed_titles)
+    extenders = _named_by(files, extended_titles)  # a file another extends is not claimed expired
     out = []
     for file in files:
         if file.page is None or _marked(file):

@@ -17,6 +17,7 @@ from checker.context import SiteContext
 from checker.discover import ColumnCandidate, DatedItem, in_scope, main_list, normalise_url
 from checker.fetch import Fetched, PageFetcher
 from checker.results import Finding
+from checker.sitemap.columns import list_items
 from checker.sitemap.model import SiteMap
 
 _PAGER_JS = """() => {
@@ -101,13 +102,7 @@ def _mapped_list(site_map: SiteMap, column: ColumnCandidate, as_of: date, scope:
     if first is None or not first.ok:
         return None
     pages = [first, *site_map.list_pages_of(first.url)]
-    items: list[DatedItem] = []
-    known: set[str] = set()
-    for page in pages:
-        assert page.snapshot is not None
-        _, found = main_list(page.snapshot, as_of)
-        items += [item for item in found if item.href not in known and in_scope(item.href, scope)]
-        known |= {item.href for item in found}
+    items = [item for item in list_items(pages, as_of) if in_scope(item.href, scope)]
     text = first.facts.pager_text if first.facts else ""
     total_pages = _count(r"共\s*(\d+)\s*页", text)
     total_items = _count(r"共\s*(\d+)\s*条", text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from checker.classify import classify_column, clean_column_name
@@ -44,9 +45,14 @@ def map_columns(site_map: SiteMap, hints: SiteHints) -> list[MapColumn]:
 
 def column_items(column: MapColumn, as_of: date) -> tuple[DatedItem, ...]:
     """The entries of a column's list across every list page read, in page order, each URL once."""
+    return list_items((column.page, *column.list_pages), as_of)
+
+
+def list_items(pages: Iterable[SitePage], as_of: date) -> tuple[DatedItem, ...]:
+    """The entries of a column's own list (menus are not entries) across its list pages, each URL once."""
     seen: set[str] = set()
     items: list[DatedItem] = []
-    for page in (column.page, *column.list_pages):
+    for page in pages:
         if page.snapshot is None:
             continue
         _, found = column_list(page.snapshot, as_of)

@@ -154,7 +154,7 @@ class SiteMap:
     pages: dict[str, SitePage] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     not_opened: int = 0
-    cut_by_budget: list[str] = field(default_factory=list)
+    cut_by_budget: set[str] = field(default_factory=set)
 
     def page(self, url: str) -> SitePage | None:
         """The page recorded for a URL (as requested or as it ended after redirects), if any."""

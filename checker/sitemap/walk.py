@@ -104,6 +104,7 @@ class SiteWalker:
         self._in_flight = 0
         self._wake = asyncio.Event()
         self._articles: dict[str, int] = {}
+        self._articles_left: set[str] = set()
         self._list_pages: dict[str, int] = {}
         self.map = SiteMap(site_url, scope)
 
@@ -265,8 +266,8 @@ class SiteWalker:
             return
         column = job.column_of or (page.url if page.role is PageRole.COLUMN else None)
         if page.role is PageRole.COLUMN and column:
-            for number, url in pager_targets(page.facts, page.final_url or page.url):
-                self._queue_pager(page, column, number, url)
+            for _, url in pager_targets(page.facts, page.final_url or page.url):
+                self._queue_pager(page, column, url)
         all_links = [(str(r.get("text", "")), str(r.get("url", ""))) for r in (page.link_data or {}).get("links", [])
                      if r.get("tag") == "a"]
         for link in outgoing(page.snapshot, page.facts, page.role, page.name, self._as_of, all_links):
@@ -274,12 +275,12 @@ class SiteWalker:
                 continue
             self._queue_link(page, link, column)
 
-    def _queue_pager(self, page: SitePage, column: str, number: int, url: str) -> None:
+    def _queue_pager(self, page: SitePage, column: str, url: str) -> None:
         if url in self._queued or not followable(url, self._scope, self._skip):
             return
         read = self._list_pages.get(column, 1)
         if read >= self._max_list_pages:
-            self.map.cut_by_budget.append(url)
+            self.map.cut_by_budget.add(url)
             first = self.map.pages.get(column)
             if first is not None:
                 first.list_cut = True
@@ -294,11 +295,12 @@ class SiteWalker:
             return
         depth = page.depth + 1
         if link.kind.structural and depth > self._settings.max_depth:
-            self.map.cut_by_budget.append(url)
+            self.map.cut_by_budget.add(url)
             return
         if link.kind is LinkKind.ITEM and column:
             taken = self._articles.get(column, 0)
             if taken >= self._settings.articles_per_column:
+                self._articles_left.add(url)
                 return
             self._articles[column] = taken + 1
         rank = 0 if link.kind.structural else 1
@@ -319,6 +321,9 @@ class SiteWalker:
         elif left:
             self.map.notes.append(f"达到页面上限（{self._settings.max_pages}个），另有{len(left)}个页面未打开"
                                   f"（其中栏目或导航页{structural}个）")
+        if self._articles_left:
+            self.map.notes.append(f"超出每栏目文章上限（{self._settings.articles_per_column}篇）的文章"
+                                  f"{len(self._articles_left)}篇未打开，只检查其链接")
         deep = len(self.map.cut_by_budget)
         if deep:
             self.map.notes.append(f"超出点击层数（{self._settings.max_depth}层）或列表页数上限"
