@@ -186,15 +186,16 @@ def test_page_name_comes_from_the_breadcrumb(zhecheng: Walked) -> None:
 def _guide_seen(zhecheng: Walked) -> GuideSeen:
     found = guide_page(zhecheng.site_map)
     assert found is not None
-    text, page = found
+    text, _, page = found
+    assert page is not None
     return GuideSeen(page.final_url or page.url, text, page.parsed, seen_at=page.seen_at)
 
 
 def test_guide_leads_to_the_entry_not_the_list(zhecheng: Walked) -> None:
     found = guide_page(zhecheng.site_map)
     assert found is not None
-    text, page = found
-    assert page.url == zhecheng.base + "xxgk/xxgkzn/2018-06-30/298.html"
+    text, url, page = found
+    assert page is not None and url == page.url == zhecheng.base + "xxgk/xxgkzn/2018-06-30/298.html"
     assert text == "柘城县信息公开指南"
     assert page.parsed is not None and "国务院令第492号" in page.parsed.text
 

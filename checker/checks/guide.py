@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from checker.checks.findings import make_finding
 from checker.checks.publishing_io import fetcher
-from checker.context import SiteContext
+from checker.context import SiteContext, SkipCheck
 from checker.discover import normalise_url
 from checker.htmlpage import ParsedPage
 from checker.observe import tag_first
@@ -156,26 +156,39 @@ def judge_guide(seen: GuideSeen | None, *, where: str, url: str, seen_at: dateti
                         seen_at=seen.seen_at)
 
 
-def guide_page(site_map: SiteMap) -> tuple[str, SitePage] | None:
-    """The guide as a citizen reaches it: a page named for it; when that page is a list (a 指南 column with
-    its entries), the entry a person would click (the one named 指南, else the newest)."""
-    named = find_pages(site_map, ("政府信息公开指南", "信息公开指南", "公开指南"), max_name=20)
+def guide_page(site_map: SiteMap) -> tuple[str, str, SitePage | None] | None:
+    """The guide as a citizen reaches it, as (link text, URL, the map's page when the walk read it): a page
+    named for it; when that page is a list (a 指南 column with entries), the entry a person would click (the
+    one named 指南, else the first). A guide link the walk could not open is returned too: it is tried again."""
+    words = ("政府信息公开指南", "信息公开指南", "公开指南")
+    named = find_pages(site_map, words, max_name=20)
     if not named:
-        return None
+        failed = [p for p in site_map.failed() if p.path and any(w in p.path[-1] for w in words)]
+        return (failed[0].path[-1], failed[0].url, None) if failed else None
     page = named[0]
     text = page.path[-1] if page.path else page.name
     if page.role is not PageRole.COLUMN or page.snapshot is None:
-        return text, page
+        return text, page.url, page
     if page.parsed is not None and len(missing_elements(page.parsed.text)) <= len(GUIDE_ELEMENTS) // 2:
-        return text, page  # the page is the guide itself, whatever else it lists
+        return text, page.url, page  # the page is the guide itself, whatever else it lists
     _, entries = column_list(page.snapshot, _ANY_DAY)
     if not entries:
-        return text, page
+        return text, page.url, page
     entry = next((e for e in entries if _GUIDE_LINK.search(e.title)), entries[0])
     target = site_map.page(entry.href)
-    return (entry.title, target) if target is not None else (entry.title, SitePage(entry.href, page.depth + 1,
-                                                                                    (*page.path, entry.title),
-                                                                                    page.via, page.url))
+    return entry.title, entry.href, target if target is not None and target.ok else None
+
+
+async def _read_guide(context: SiteContext, text: str, url: str, page: SitePage | None) -> GuideSeen:
+    """The guide page as read by the walk; one the walk did not read is fetched (again, when the walk's load
+    failed). A guide link that answers 4xx is a missing guide; one that still fails otherwise is not judged."""
+    if page is not None and page.parsed is not None:
+        return GuideSeen(page.final_url or page.url, text, page.parsed, "", page.seen_at or now())
+    address = normalise_url(url)
+    got = (await fetcher(context).fetch([address]))[address]
+    if got.ok or (got.status is not None and 400 <= got.status < 500):
+        return GuideSeen(got.url, text, got.page, "" if got.ok else got.reason(), now())
+    raise SkipCheck(f"政府信息公开指南“{text}”（{url}）无法打开（{got.reason()}），重试后仍失败，未能核查")
 
 
 class GuideCheck:
@@ -189,16 +202,7 @@ class GuideCheck:
         """Find the guide in the site map like a citizen, judge the page it leads to, photograph a finding."""
         site_map = context.require_map()
         found = guide_page(site_map)
-        seen = None
-        if found:
-            text, page = found
-            parsed = page.parsed
-            reason = "" if parsed is not None else (page.error or (f"HTTP {page.status}" if page.status else "未打开"))
-            if parsed is None and not page.error and page.status is None:
-                url = normalise_url(page.url)
-                got = (await fetcher(context).fetch([url]))[url]
-                parsed, reason = got.page, got.reason() if not got.ok else ""
-            seen = GuideSeen(page.final_url or page.url, text, parsed, reason, page.seen_at or now())
+        seen = await _read_guide(context, *found) if found else None
         sections = [p.url for p in site_map.with_role(PageRole.HUB) if any(w in p.name for w in _DISCLOSURE)]
         where = ("首页、导航栏、各级栏目菜单和网站地图" if sections
                  else "首页、导航栏和各级栏目菜单（本站未设政府信息公开栏目）")
