@@ -131,6 +131,9 @@ def test_survey_period_reads_both_ends() -> None:
         (InterviewSeen("近期文字访谈", date(2020, 10, 20), "u", ()), ["interview.single_format"]),
         (InterviewSeen("过期视频访谈", date(2020, 6, 18), "u", ("video",)), ["interview.none"]),
         (InterviewSeen("过期文字访谈", date(2020, 6, 18), "u", ()), ["interview.none", "interview.single_format"]),
+        # Its page did not open: its form is unknown (no single_format), its date still speaks.
+        (InterviewSeen("近期未打开", date(2020, 10, 20), "u", (), opened=False), []),
+        (InterviewSeen("过期未打开", date(2020, 6, 18), "u", (), opened=False), ["interview.none"]),
         (None, ["interview.none"]),
     ],
 )

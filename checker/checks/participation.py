@@ -123,12 +123,19 @@ class InterviewCheck:
             list_evidence = await context.evidence().capture(anchor or snapshot.main_anchor)
         context.add(judge_interview(newest, context.rules, context.as_of, list_url=list_url,
                                     list_evidence=list_evidence, seen_at=seen_at))
-        return f"最近一期访谈：{title or '无'}（{day or '无日期'}）"
+        note = f"最近一期访谈：{title or '无'}（{day or '无日期'}）"
+        if newest is not None and not newest.opened:
+            note += "；该期页面两次均无法打开，未能核查访谈形式"
+        return note
 
     async def _open(self, context: SiteContext, title: str, href: str, day: date | None) -> InterviewSeen:
         _, page = await context.visit(href, title)
-        media = await _media(context, page) if page else ()
-        shots = await context.evidence().capture(page.main_anchor) if page and not media else []
+        if page is None:  # a failed load is tried again before the page's form is judged
+            _, page = await context.visit(href, title)
+        if page is None:
+            return InterviewSeen(title, day, href, (), now(), opened=False)
+        media = await _media(context, page)
+        shots = await context.evidence().capture(page.main_anchor) if not media else []
         return InterviewSeen(title, day, href, media, now(), tuple(shots))
 
 

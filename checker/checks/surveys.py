@@ -92,6 +92,8 @@ class InterviewSeen:
     media: tuple[str, ...] = ()
     seen_at: datetime | None = None
     evidence: tuple[Evidence, ...] = ()
+    opened: bool = True
+    """False when its page could not be opened (after a retry): its form is then unknown, not text only."""
 
 
 def judge_interview(
@@ -107,7 +109,7 @@ def judge_interview(
         detail = f"在线访谈栏目{when}，{describe_age(spec)}内（{iso(cutoff)}以来）未开展在线访谈。"
         findings.append(make_finding("interview.none", Severity.DEDUCTION, detail, url=list_url, target="在线访谈",
                                      seen_at=seen_at, evidence=list_evidence))
-    if newest is not None and not newest.media:
+    if newest is not None and newest.opened and not newest.media:
         detail = f"最近一期在线访谈“{newest.title}”（{iso(newest.day)}）仅有文字实录，无图片、音频或视频。"
         findings.append(make_finding("interview.single_format", Severity.DEDUCTION, detail, url=newest.url,
                                      target=newest.title, seen_at=newest.seen_at, evidence=list(newest.evidence)))
