@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -106,6 +107,9 @@ REAL_FEEDBACK = "共收到社会公众意见建议23条，经认真研究，采�
         (survey("没有结果页", date(2020, 7, 10), date(2020, 8, 10)), ["survey.no_feedback"]),
         (survey("仍在征集", date(2020, 10, 15), date(2020, 11, 15)), []),
         (survey("一年以前", date(2019, 3, 1), date(2019, 3, 31)), ["survey.none"]),
+        # The result page did not open on two tries: what it says is unknown, so nothing is reported.
+        (replace(survey("反馈页打不开", date(2020, 7, 10), date(2020, 8, 10), "http://gov.test/fk.html", ""),
+                 feedback_unread=True), []),
     ],
 )
 def test_surveys_need_real_feedback_once_closed(item: SurveySeen, expected: list[str]) -> None:

@@ -76,7 +76,11 @@ class SurveyCheck:
         surveys = [await self._follow(context, survey, anchor, list_url) for survey, anchor in pending]
         context.add(judge_surveys(surveys, context.rules, context.as_of, list_url=list_url,
                                   list_evidence=list_evidence, seen_at=seen_at))
-        return f"征集调查{len(surveys)}项，已读取反馈{sum(1 for s in surveys if s.feedback_text is not None)}项"
+        note = f"征集调查{len(surveys)}项，已读取反馈{sum(1 for s in surveys if s.feedback_text is not None)}项"
+        unread = [s.title for s in surveys if s.feedback_unread]
+        if unread:
+            note += f"；{len(unread)}项的反馈页两次均无法打开，未能核查：" + "、".join(unread[:5])
+        return note
 
     async def _follow(self, context: SiteContext, survey: SurveySeen, anchor: str, list_url: str) -> SurveySeen:
         """Read the feedback page of a closed survey; box the row (and the page) when it falls short."""
@@ -85,7 +89,11 @@ class SurveyCheck:
         text, page_shots = None, []
         if survey.feedback_url:
             context.step(f"征集反馈：{survey.title[:20]}")
-            _, page = await context.visit(survey.feedback_url, "征集反馈")
+            visit, page = await context.visit(survey.feedback_url, "征集反馈")
+            if page is None and not _definite(visit.status):  # a failed load is tried again
+                visit, page = await context.visit(survey.feedback_url, "征集反馈")
+            if page is None and not _definite(visit.status):
+                return _with(survey, feedback_unread=True)
             text = page.main_text if page else ""
             survey = _with(survey, feedback_text=text)
             if feedback_problem(survey) and page:
@@ -95,6 +103,11 @@ class SurveyCheck:
         await context.visit(list_url, "征集调查")
         row_shots = await context.evidence().capture(anchor)
         return _with(survey, evidence=tuple(row_shots + page_shots), seen_at=now())
+
+
+def _definite(status: int | None) -> bool:
+    """A 4xx answer says the page is not there; anything else that failed may open on another try."""
+    return status is not None and 400 <= status < 500
 
 
 def _with(survey: SurveySeen, **changes: Any) -> SurveySeen:

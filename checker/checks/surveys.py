@@ -33,6 +33,8 @@ class SurveySeen:
     feedback_text: str | None = None
     seen_at: datetime | None = None
     evidence: tuple[Evidence, ...] = ()
+    feedback_unread: bool = False
+    """True when the result page did not open (after a retry) without a 4xx: what it says is unknown."""
 
 
 def survey_period(rest: str, as_of: date) -> tuple[date | None, date | None]:
@@ -47,6 +49,8 @@ def feedback_problem(survey: SurveySeen) -> str:
     """Why a closed survey's feedback does not count, in words; '' when it does."""
     if not survey.feedback_url:
         return "未发布结果或反馈"
+    if survey.feedback_unread:
+        return ""  # a failed observation, not a fact about the site
     text = (survey.feedback_text or "").strip()
     said = next((word for word in EMPTY_FEEDBACK if word in text), "")
     if said:
