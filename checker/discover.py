@@ -36,6 +36,8 @@ class ColumnCandidate:
     url: str
     column_class: ColumnClass
     source: str
+    path: tuple[str, ...] = ()
+    """The link texts a citizen clicks from the home page to reach it, its own name last (when known)."""
 
 
 def normalise_url(url: str) -> str:

@@ -122,3 +122,14 @@ def test_home_page_rule(days: list[date | None], stale: bool) -> None:
     assert (finding is not None) is stale
     if finding:
         assert finding.severity is Severity.VETO and finding.target == "首页"
+
+
+def test_findings_say_how_a_citizen_reaches_the_column() -> None:
+    reached = ColumnCandidate("规划计划", "http://x/c/", ColumnClass.YEARLY, "栏目菜单", ("政务公开", "规划计划"))
+    stale = judge_column(ColumnObservation(reached, "http://x/c/", (item(date(2019, 3, 10)),), "正文" * 40, 80),
+                         RULES, AS_OF)
+    empty = judge_column(ColumnObservation(reached, "http://x/c/", (), "暂无信息", 4), RULES, AS_OF)
+    details = [f.detail for f in column_findings([stale, empty], RULES, AS_OF)]
+    assert len(details) == 2 and all("访问路径：首页 › 政务公开 › 规划计划" in d for d in details)
+    unknown = judge_column(observe(ColumnClass.YEARLY, [date(2019, 3, 10)]), RULES, AS_OF)
+    assert "栏目来源：导航栏" in column_findings([unknown], RULES, AS_OF)[0].detail

@@ -103,7 +103,7 @@ class ColumnsCheck:
         items = column_items(column, context.as_of)
         snapshot = column.page.snapshot
         assert snapshot is not None
-        candidate = ColumnCandidate(column.name, column.url, column.column_class, column.source)
+        candidate = ColumnCandidate(column.name, column.url, column.column_class, column.source, column.path)
         own_text = content_text(snapshot)
         length = len(own_text) if len(snapshot.main_text) < 2000 else snapshot.main_length
         placeholder = _placeholder_line(column) if not items else ""

@@ -87,6 +87,13 @@ def _page_as_item(observation: ColumnObservation, as_of: date, slack_days: int) 
     return DatedItem(f"{observation.column.name}（页面正文）", observation.url, max(dates), "", "")
 
 
+def _reached(column: ColumnCandidate) -> str:
+    """How the column was reached, in the finding's words: its click path when known, else its source."""
+    if column.path:
+        return "访问路径：首页 › " + " › ".join(column.path) + "。"
+    return f"栏目来源：{column.source}。" if column.source else ""
+
+
 def _stale_detail(judgement: ColumnJudgement, as_of: date) -> str:
     column = judgement.observation.column
     class_name = COLUMN_CLASS_NAMES[column.column_class]
@@ -98,7 +105,7 @@ def _stale_detail(judgement: ColumnJudgement, as_of: date) -> str:
         seen = f"最新信息《{judgement.latest.title}》发布于 {iso(judgement.latest.date)}"
     return (
         f"{seen}；{class_name}栏目应在{age}内更新（监测时间点 {as_of.isoformat()}，"
-        f"最早可接受日期 {iso(judgement.cutoff)}）。栏目来源：{column.source}。"
+        f"最早可接受日期 {iso(judgement.cutoff)}）。{_reached(column)}"
     )
 
 
@@ -121,6 +128,7 @@ def column_findings(judgements: Sequence[ColumnJudgement], rules: RuleSet, as_of
     for judgement in empty:
         detail = (
             f"栏目页面无任何信息条目（页面文字：“{judgement.observation.main_text[:40]}”）。"
+            f"{_reached(judgement.observation.column)}"
             f"本站共{len(empty)}个空白栏目（单项否决阈值≥{fresh.empty_veto_count}个）。"
         )
         findings.append(_column_finding(judgement, "column.empty", empty_veto, detail))
