@@ -163,6 +163,22 @@ class SiteMapSettings(_Strict):
     articles_per_column: int = Field(default=40, ge=0, description="每个栏目最多读取的文章数")
 
 
+class RetestSettings(_Strict):
+    """How a failed observation is looked at again before anything is reported (复测).
+
+    A timeout, reset or 5xx is a failed look, not an absent thing: it is observed again with a fresh page,
+    ``attempts`` times in all, the looks spread over at least ``spread_seconds``. What still fails is coverage
+    (未能核查), never a finding.
+    """
+
+    attempts: int = Field(default=3, ge=1, le=10, description="失败的观察最多尝试的次数（含第一次）")
+    spread_seconds: float = Field(default=10, ge=0, le=600, description="各次尝试至少分布在多少秒内")
+
+    def pause_seconds(self) -> float:
+        """The pause between two looks, so that ``attempts`` looks span ``spread_seconds``."""
+        return self.spread_seconds / (self.attempts - 1) if self.attempts > 1 else 0.0
+
+
 class Settings(_Strict):
     """How the run behaves (not what it judges): concurrency, time budgets and limits."""
 
@@ -183,6 +199,7 @@ class Settings(_Strict):
         default=None, description="govcheck probe 的样本库（SQLite 文件路径，或 PostgreSQL 地址 postgresql://…）")
     links: LinkSettings = Field(default_factory=LinkSettings)
     site_map: SiteMapSettings = Field(default_factory=SiteMapSettings)
+    retest: RetestSettings = Field(default_factory=RetestSettings)
 
 
 class Suite(_Strict):
