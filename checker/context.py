@@ -22,7 +22,7 @@ from checker.lexicon import TypoEntry
 from checker.links.http_check import LinkChecker
 from checker.observe import PageSnapshot, take_snapshot
 from checker.politeness import ROBOTS_REFUSAL, Politeness
-from checker.results import CheckRecord, CheckStatus, ColumnRecord, Evidence, Finding
+from checker.results import CheckRecord, CheckStatus, ColumnRecord, Evidence, Finding, Unverified
 from checker.rules import RuleSet
 from checker.scenario import Settings, Site, Window
 from checker.sitemap.model import SiteMap
@@ -53,15 +53,19 @@ class SiteOutcome:
     columns: list[ColumnRecord] = field(default_factory=list)
     qr_payloads: list[str] = field(default_factory=list)
     journey_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    unverified: dict[str, list[Unverified]] = field(default_factory=dict)
 
     def record(self, check: str, status: CheckStatus, note: str = "") -> None:
         """Note what a check did, so the report never implies what was not looked at.
 
         A journey that passed leaves its last screenshot in ``journey_evidence`` under the check's name;
-        it goes with the record, to show the journey did work.
+        it goes with the record, to show the journey did work. The looks that still failed after their
+        re-tests (``unverified``, same key) go with it too, as coverage.
         """
         evidence = self.journey_evidence.pop(check, [])
-        self.checks.append(CheckRecord(check=check, status=status, note=note, evidence=evidence))
+        unverified = self.unverified.pop(check, [])
+        self.checks.append(CheckRecord(check=check, status=status, note=note, evidence=evidence,
+                                       unverified=unverified))
 
 
 @dataclass

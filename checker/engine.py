@@ -32,6 +32,7 @@ from checker.politeness import Politeness
 from checker.results import CheckStatus, RunResult, SiteResult, UncheckedSite, write_results
 from checker.rulecite import with_rules
 from checker.rules import RuleSet
+from checker.runlog import LOG, run_log
 from checker.scenario import Settings, Site, Suite
 from checker.scoring import score_findings
 from checker.shards import shard_indices
@@ -155,6 +156,7 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
         site_context.outcome.record("site", CheckStatus.ERROR,
                                     f"超出{which}时间预算（{budget_seconds:.0f}秒），其后的检查未完成")
     except Exception as error:
+        LOG.error("%s：检查中断", site.name, exc_info=True)
         site_context.outcome.record("site", CheckStatus.ERROR, f"检查中断：{type(error).__name__}: {error}"[:300])
     finally:
         await context.close()
@@ -254,8 +256,9 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
 
 
 def run_suite(suite: Suite, options: RunOptions) -> RunResult:
-    """Synchronous wrapper of :func:`run_suite_async` for the CLI and tests."""
-    return asyncio.run(run_suite_async(suite, options))
+    """Synchronous wrapper of :func:`run_suite_async` for the CLI and tests; caught errors go to run.log."""
+    with run_log(options.out_dir):
+        return asyncio.run(run_suite_async(suite, options))
 
 
 def run_suite_in_thread(suite: Suite, options: RunOptions) -> RunResult:

@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 import zxingcpp
 from PIL import Image, ImageOps
 
+from checker.runlog import LOG
+
 MAX_PIXELS = 40_000_000  # larger "images" are not footer QR codes; refuse them before decoding pixels
 MAX_UPSCALED_PIXELS = 16_000_000  # upscaling retries stop here, so a large image costs at most one pass
 MIN_BORDER = 8  # white pixels added around an image whose quiet zone was cropped away
@@ -117,6 +119,7 @@ def _open_images(data: bytes) -> list[Image.Image]:
                 return [_on_ground(rgba, (255, 255, 255)), _on_ground(rgba, (0, 0, 0))]
             return [source.convert("RGB")]
     except Exception:  # Pillow raises many types for bad bytes; bad input must give []
+        LOG.info("图片无法解码为二维码图像", exc_info=True)
         return []
 
 
@@ -150,6 +153,7 @@ def _read(image: Image.Image) -> list[str]:
     try:
         results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     except Exception:  # a decoder failure on one variant must not stop the others
+        LOG.info("二维码解码出错", exc_info=True)
         return []
     payloads: list[str] = []
     for result in results:

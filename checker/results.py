@@ -78,14 +78,29 @@ class CheckStatus(StrEnum):
     ERROR = "error"
 
 
+class Unverified(BaseModel):
+    """A look that still failed after its re-tests (未能核查): coverage, never a finding."""
+
+    model_config = ConfigDict(extra="forbid")
+    what: str = Field(description="what was looked at: 留言表单, a QR code's target, a page")
+    reason: str = Field(description="why the look failed, in Chinese: 连接被重置, HTTP 503, 20秒内未打开 …")
+    url: str = ""
+    attempts: list[datetime] = Field(default_factory=list, description="when each look was made")
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
 class CheckRecord(BaseModel):
-    """What one check family did on a site: done, skipped (and why) or failed with an error."""
+    """What one check family did on a site: done, skipped (and why) or failed with an error.
+
+    ``unverified`` lists the looks that failed after every re-test (added later, defaults to empty).
+    """
 
     model_config = ConfigDict(extra="forbid")
     check: str
     status: CheckStatus
     note: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
+    unverified: list[Unverified] = Field(default_factory=list)
 
 
 class ColumnRecord(BaseModel):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from checker.checks.site_map import with_site_map
 from checker.context import CheckFamily, SiteContext, SiteUnreachable, SkipCheck
 from checker.results import CheckStatus
+from checker.runlog import LOG
 
 
 async def run_families(context: SiteContext, families: Sequence[CheckFamily]) -> None:
@@ -30,6 +31,7 @@ async def run_families(context: SiteContext, families: Sequence[CheckFamily]) ->
         except SkipCheck as reason:
             context.outcome.record(family.name, CheckStatus.SKIPPED, str(reason))
         except Exception as error:
+            LOG.error("%s · %s: 检查出错", context.site.name, family.name, exc_info=True)
             context.outcome.record(family.name, CheckStatus.ERROR, f"{type(error).__name__}: {error}"[:300])
         else:
             context.outcome.record(family.name, CheckStatus.DONE, note)

@@ -38,6 +38,7 @@ from checker.links.http_support import (
     retry_after_seconds,
 )
 from checker.links.model import LinkResult, LinkStatus
+from checker.runlog import LOG
 from checker.scenario import LinkSettings
 
 MAX_REDIRECTS = 10
@@ -135,6 +136,7 @@ class LinkChecker:
         try:
             return await self._check(url, external, urgent)
         except Exception as error:  # odd input the parsers did not foresee must not stop the run
+            LOG.warning("链接地址无法处理：%s", url, exc_info=True)
             reason = f"链接地址无法处理（{type(error).__name__}）"
             return self._keep(LinkResult(url, LinkStatus.UNSUPPORTED, reason=reason))
 
@@ -170,6 +172,7 @@ class LinkChecker:
         try:
             return await self._run(target, trace, started)
         except Exception as error:  # a bug or an unforeseen library error must not stop the run
+            LOG.error("链接检查出错：%s", target.request_url, exc_info=True)
             return LinkResult(target.request_url, LinkStatus.SUSPECT, reason=f"检查出错（{type(error).__name__}）",
                               attempts=trace.requests, elapsed_seconds=time.monotonic() - started)
 
@@ -207,6 +210,7 @@ class LinkChecker:
             try:
                 response = await self._request(current, method, trace)
             except Exception as error:
+                LOG.info("请求失败：%s %s（%s）", method, current.request_url, type(error).__name__, exc_info=True)
                 return _failed(describe_failure(error, self.settings.timeout_seconds), tuple(chain))
             code = response.status_code
             location = response.headers.get("location")

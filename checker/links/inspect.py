@@ -19,6 +19,7 @@ from checker.links.extract import raw_links, sort_links
 from checker.links.http_support import HostGate
 from checker.links.model import FoundLink, LinkKind, LinkResult, LinkStatus
 from checker.politeness import Politeness
+from checker.runlog import LOG
 from checker.scenario import LinkSettings
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ class CheckQueue:
         try:
             result = await self._check(url, external=external, urgent=urgent)
         except Exception as error:  # the checker never raises; a substitute might, and must not stop the run
+            LOG.error("链接检查出错：%s", url, exc_info=True)
             result = LinkResult(url, LinkStatus.SUSPECT, reason=f"检查出错（{type(error).__name__}）")
         self.results[url] = result
 

@@ -26,6 +26,7 @@ from checker.results import (
     RunResult,
     Severity,
     SiteResult,
+    Unverified,
     Verdict,
 )
 from checker.rulecite import rule_of
@@ -467,13 +468,27 @@ def _coverage(site: SiteResult) -> str:
     rows = "".join(
         f"<tr><td>{_e(CHECK_NAMES.get(c.check, c.check))}</td>"
         f"<td class='st-{_e(c.status)}'>{STATUS_NAMES.get(c.status, _e(c.status))}</td>"
-        f"<td>{_e(c.note) or '—'}{_evidence(c.evidence) if c.evidence else ''}</td></tr>"
+        f"<td>{_e(c.note) or '—'}{_evidence(c.evidence) if c.evidence else ''}{_unverified(c.unverified)}</td></tr>"
         for c in site.checks
     )
     return (
         f"<details{css}><summary>检查覆盖情况（{tally}）</summary><table><thead><tr><th>检查项</th><th>状态</th>"
         f"<th>说明</th></tr></thead><tbody>{rows}</tbody></table></details>"
     )
+
+
+def _unverified(items: Sequence[Unverified]) -> str:
+    """The looks that still failed after their re-tests: what, why, and when each attempt was made."""
+    if not items:
+        return ""
+    rows = []
+    for item in items:
+        times = "、".join(_when(at) for at in item.attempts)
+        tried = f"，尝试{len(item.attempts)}次：{times}" if item.attempts else ""
+        where = f" {_link(item.url)}" if item.url else ""
+        shots = _evidence(item.evidence) if item.evidence else ""
+        rows.append(f"<li>未能核查：{_e(item.what)}（{_e(item.reason)}{tried}）{where}{shots}</li>")
+    return '<ul class="unverified">' + "".join(rows) + "</ul>"
 
 
 def _column_order(column: ColumnRecord) -> int:

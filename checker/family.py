@@ -1,0 +1,94 @@
+"""The shape of a check family: observe, re-test what failed, then judge with a pure function.
+
+:class:`ObservingFamily` makes the observe/judge split a property of the family's type. ``observe`` reads
+the site map or drives the browser and returns an :class:`~checker.observation.Observation` whose probes
+are ``seen``, ``absent`` or ``failed``. :func:`observe_with_retests` looks again at the failed ones (a
+fresh look, after a pause, as the suite's ``settings.retest`` says) and ``judge`` — a pure function of
+(observation, rules, as_of, seen_at) — turns what was seen into findings. What still failed is recorded as
+coverage (未能核查), never judged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from datetime import date, datetime, timedelta
+from typing import Generic, TypeVar
+
+from checker.context import SiteContext
+from checker.observation import Observation, unverified_note, unverified_records
+from checker.results import Finding
+from checker.rules import RuleSet
+from checker.visit import now
+
+ObservationT = TypeVar("ObservationT", bound=Observation)
+
+RETEST_RESERVE_SECONDS = 20.0
+"""Site budget kept for the families after this one: a re-test that would eat into it is not made."""
+
+
+class ObservingFamily(ABC, Generic[ObservationT]):
+    """A family of indicators split by type: ``observe`` (I/O) → re-tests → ``judge`` (pure).
+
+    Subclasses set ``name``, ``label`` and ``indicators`` and implement :meth:`observe` and :meth:`judge`;
+    :meth:`observe_again` narrows a re-test to the failed probes when looking at everything again is
+    costly, and :meth:`note` summarises the observation for the coverage record.
+    """
+
+    name: str
+    label: str
+    indicators: tuple[str, ...]
+
+    @abstractmethod
+    async def observe(self, context: SiteContext) -> ObservationT:
+        """Look at the site (map or browser) and return what was seen, every probe with its status."""
+
+    async def observe_again(self, context: SiteContext, earlier: ObservationT) -> Observation:
+        """Look again at ``earlier``'s failed probes with a fresh page; by default the whole observation."""
+        return await self.observe(context)
+
+    @abstractmethod
+    def judge(self, observation: ObservationT, rules: RuleSet, as_of: date, seen_at: datetime) -> list[Finding]:
+        """The findings the observation shows: a pure function that reads neither clock nor browser.
+
+        Only ``seen`` and ``absent`` probes may make a finding.
+        """
+
+    def note(self, observation: ObservationT) -> str:
+        """A short Chinese summary of what was looked at, for the coverage record."""
+        return ""
+
+    async def run(self, context: SiteContext) -> str:
+        """Observe (with re-tests), judge, and record coverage of what still failed."""
+        observation = await observe_with_retests(self, context)
+        seen_at = observation.seen_at or now()
+        context.add(self.judge(observation, context.rules, context.as_of, seen_at))
+        failures = observation.failures()
+        if failures:
+            context.outcome.unverified[self.name] = unverified_records(failures)
+        return "；".join(part for part in (self.note(observation), unverified_note(failures)) if part)
+
+
+async def observe_with_retests(family: ObservingFamily[ObservationT], context: SiteContext) -> ObservationT:
+    """``family.observe``, then up to ``retest.attempts - 1`` fresh looks at its failed probes.
+
+    The looks are spread over at least ``retest.spread_seconds`` counted from the first failed look, so a
+    server that stumbled for a moment has time to recover. A re-test that would overrun the site's time
+    budget is not made (the failures stay coverage).
+    """
+    policy = context.settings.retest
+    observation = await family.observe(context)
+    pause = timedelta(seconds=policy.pause_seconds())
+    for round_number in range(1, policy.attempts):
+        failures = observation.failures()
+        if not failures:
+            break
+        first = min((probe.attempts[0] for probe in failures if probe.attempts), default=now())
+        wait = max(0.0, (first + pause * round_number - now()).total_seconds())
+        left = context.seconds_left(RETEST_RESERVE_SECONDS)
+        if left is not None and left < wait:
+            break
+        context.step(f"{family.label}：复测{len(failures)}项（第{round_number + 1}次）")
+        await asyncio.sleep(wait)
+        observation.merged(await family.observe_again(context, observation))
+    return observation
