@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from checker.checks.findings import make_finding
 from checker.context import SiteContext, SiteUnreachable
@@ -15,7 +17,9 @@ from checker.probe_store import ProbeStore
 from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet
 from checker.tls import TlsProblem, probe_tls
-from checker.visit import now, open_page
+from checker.visit import describe_probe_error, now, open_page
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -29,58 +33,58 @@ class Probe:
     at: datetime | None = None
 
 
-def describe_probe_error(error: str, status: int | None, timeout_seconds: float) -> str:
-    """A Chinese reason for a failed probe from Playwright's error text or the HTTP status."""
-    if status is not None and status >= 400:
-        return f"首页返回 HTTP {status}"
-    lowered = error.lower()
-    reasons = (
-        ("timeout", f"首页在{timeout_seconds:g}秒内未打开（超时）"),
-        ("err_name_not_resolved", "域名无法解析"),
-        ("err_connection_refused", "连接被拒绝"),
-        ("err_connection_reset", "连接被重置"),
-        ("err_cert", "TLS 证书错误"),
-        ("err_ssl", "TLS/SSL 握手失败"),
-        ("err_too_many_redirects", "重定向循环"),
-        ("err_address_unreachable", "地址不可达"),
-        ("err_empty_response", "服务器未返回任何数据"),
-    )
-    for needle, reason in reasons:
-        if needle in lowered:
-            return reason
-    first_line = error.strip().splitlines()[0] if error.strip() else "未知错误"
-    return f"首页无法打开：{first_line[:160]}"
-
-
 def judge_availability(
     probes: Sequence[Probe], rules: RuleSet, *, url: str, evidence: list[Evidence] | None = None,
     monitored: bool = False,
 ) -> Finding | None:
-    """A veto when the share of failed probes reaches the rule set's ratio.
+    """站点无法访问, judged from home-page probes (pure).
 
     ``monitored``: the probes are the stored samples of the last 7 days (``govcheck probe``) plus this run's;
-    otherwise they are this run's alone, and the detail says so.
+    the rule's failure share over that window decides (a veto at the rule set's ratio, advisory below it).
+    Otherwise the probes are this run's looks alone: a home page that opened on a later look is not
+    unreachable (no finding), and the veto needs the failure repeated across the run's spread-out looks,
+    which the detail says; a single failed look with no re-test configured is advisory only.
     """
     failures = [probe for probe in probes if not probe.ok]
     if not probes or not failures or not rules.enabled("availability.unreachable"):
         return None
-    ratio = len(failures) / len(probes)
-    threshold = rules.availability.veto_failure_ratio
-    severity = Severity.VETO if ratio >= threshold else Severity.ADVISORY
     reasons = "；".join(dict.fromkeys(probe.error for probe in failures))
-    source = "近7天监测与本次运行共" if monitored else "本次运行"
-    basis = "按近7天的监测数据计算" if monitored else "按本次运行的探测计算，未使用7天监测数据"
-    detail = (
-        f"{source}探测首页{len(probes)}次，失败{len(failures)}次（{ratio:.0%}），原因：{reasons}。"
-        f"规则：失败比例≥{threshold:.0%}为单项否决（{basis}）。"
-    )
+    threshold = rules.availability.veto_failure_ratio
+    if monitored:
+        ratio = len(failures) / len(probes)
+        severity = Severity.VETO if ratio >= threshold else Severity.ADVISORY
+        detail = (
+            f"近7天监测与本次运行共探测首页{len(probes)}次，失败{len(failures)}次（{ratio:.0%}），原因：{reasons}。"
+            f"规则：失败比例≥{threshold:.0%}为单项否决（按近7天的监测数据计算）。"
+        )
+    else:
+        if probes[-1].ok:
+            return None
+        severity = Severity.VETO if len(failures) >= 2 else Severity.ADVISORY
+        span = _span_text(failures)
+        basis = ("本次运行的多次探测均失败，判定为单项否决" if severity is Severity.VETO
+                 else "仅探测1次且未复测，不作单项否决")
+        detail = (
+            f"本次运行探测首页{len(probes)}次{span}，均未打开，原因：{reasons}。"
+            f"规则：失败比例≥{threshold:.0%}为单项否决；未使用7天监测数据，{basis}。"
+        )
     return make_finding(
         "availability.unreachable", severity, detail, url=url, target=url,
         seen_at=failures[-1].at, evidence=evidence,
     )
 
 
-def judge_tls(problem: TlsProblem, rules: RuleSet, *, url: str, evidence: list[Evidence]) -> Finding | None:
+def _span_text(probes: Sequence[Probe]) -> str:
+    """（10:01:02 至 10:01:14） for looks with times, in Beijing time; empty without times."""
+    times = [probe.at for probe in probes if probe.at is not None]
+    if len(times) < 2:
+        return ""
+    first, last = (at.astimezone(BEIJING).strftime("%H:%M:%S") for at in (min(times), max(times)))
+    return f"（{first} 至 {last}，间隔共{(max(times) - min(times)).total_seconds():.0f}秒）"
+
+
+def judge_tls(problem: TlsProblem, rules: RuleSet, *, url: str, evidence: list[Evidence],
+              seen_at: datetime) -> Finding | None:
     """A certificate error: an ordinary browser stops at a full-page warning, so a citizen cannot open the site."""
     if not rules.enabled("availability.unreachable"):
         return None
@@ -88,7 +92,7 @@ def judge_tls(problem: TlsProblem, rules: RuleSet, *, url: str, evidence: list[E
         f"{problem.reason}。普通浏览器打开首页时显示安全警告页，无法直接访问；"
         "检查时已忽略证书错误继续读取页面内容，其他问题照常判定。"
     )
-    return make_finding("availability.unreachable", Severity.VETO, detail, url=url, target=url, seen_at=now(),
+    return make_finding("availability.unreachable", Severity.VETO, detail, url=url, target=url, seen_at=seen_at,
                         evidence=evidence, title="首页证书错误，无法正常访问")
 
 
@@ -143,7 +147,10 @@ class AvailabilityCheck:
             raise SiteUnreachable(f"{ROBOTS_REFUSAL}首页，按场景设置未检查", f"{ROBOTS_REFUSAL}首页，未进行此项检查")
         probes: list[Probe] = []
         evidence: list[Evidence] = []
-        for _ in range(1 + rules.attempts_after_failure):
+        pause = context.settings.retest.pause_seconds()
+        for look in range(1 + rules.attempts_after_failure):
+            if look:
+                await asyncio.sleep(pause)  # the looks are spread like any re-test (settings.retest)
             await context.politeness.wait_turn(context.site.url)
             visit = await open_page(context.page, context.site.url, rules.timeout_seconds)
             reason = "" if visit.ok else describe_probe_error(visit.error, visit.status, rules.timeout_seconds)
@@ -156,13 +163,15 @@ class AvailabilityCheck:
         stored, stored_evidence = _stored_probes(context)
         context.add([judge_availability([*stored, *probes], context.rules, url=context.site.url,
                                         evidence=evidence + stored_evidence, monitored=bool(stored))])
-        note = f"探测{len(probes)}次，失败{sum(1 for probe in probes if not probe.ok)}次"
+        note = f"探测首页{len(probes)}次，失败{sum(1 for probe in probes if not probe.ok)}次"
+        if probes[-1].ok and len(probes) > 1:
+            note += f"（首次未打开：{probes[0].error}；复测后打开，不判定为无法访问）"
         if stored:
             note += f"；另有近7天监测样本{len(stored)}个，失败{sum(1 for probe in stored if not probe.ok)}个"
         problem = await probe_tls(context.site.url, rules.timeout_seconds)
         if problem:
             context.add([judge_tls(problem, context.rules, url=context.site.url,
-                                   evidence=await _warning_evidence(context))])
+                                   evidence=await _warning_evidence(context), seen_at=now())])
             note += f"；{problem.reason}，已忽略证书错误继续检查"
         if not probes[-1].ok:
             raise SiteUnreachable(note)
