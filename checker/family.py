@@ -16,9 +16,10 @@ from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
 
 from checker.context import SiteContext
-from checker.observation import Observation, unverified_note, unverified_records
+from checker.observation import Observation, attempts_text, unverified_note, unverified_records
 from checker.results import Finding
 from checker.rules import RuleSet
+from checker.runlog import LOG
 from checker.visit import Visit, describe_probe_error, now
 
 ObservationT = TypeVar("ObservationT", bound=Observation)
@@ -66,6 +67,9 @@ class ObservingFamily(ABC, Generic[ObservationT]):
         failures = observation.failures()
         if failures:
             context.outcome.unverified[self.name] = unverified_records(failures)
+            for probe in failures:
+                LOG.warning("%s · %s: 未能核查 %s（%s）%s %s", context.site.name, self.name, probe.key, probe.reason,
+                            attempts_text(probe), probe.url)
         return "；".join(part for part in (self.note(observation), unverified_note(failures)) if part)
 
 
