@@ -1,37 +1,6 @@
-"""Helpers shared by the judges to build findings in the catalogue's words."""
+"""The finding helpers, re-exported for the check families; they live in :mod:`checker.findings`, below the
+checks, so lower layers (link judging) build findings without importing a check package."""
 
-from __future__ import annotations
+from checker.findings import iso, make_finding
 
-from datetime import date, datetime
-
-from checker.catalogue import indicator
-from checker.results import Evidence, Finding, Severity
-
-
-def make_finding(
-    indicator_id: str,
-    severity: Severity,
-    detail: str,
-    *,
-    url: str,
-    target: str,
-    seen_at: datetime | None,
-    evidence: list[Evidence] | None = None,
-    title: str | None = None,
-) -> Finding:
-    """A finding titled with the catalogue's Chinese name unless a more specific title is given."""
-    return Finding(
-        indicator=indicator_id,
-        severity=severity,
-        title=title or indicator(indicator_id).name,
-        detail=detail,
-        url=url,
-        target=target,
-        seen_at=seen_at,
-        evidence=list(evidence or []),
-    )
-
-
-def iso(day: date | None) -> str:
-    """A date as YYYY-MM-DD, or 无 when there is none."""
-    return day.isoformat() if day else "无"
+__all__ = ["iso", "make_finding"]
