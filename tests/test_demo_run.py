@@ -4,47 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import resources
-from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from PIL import Image, ImageChops, ImageStat
 
 from checker.checks.registry import IMPLEMENTED
-from checker.results import RunResult, Severity, Verdict
+from checker.demo.truth import ground_truth, reported, seeded, seeded_items
+from checker.results import Severity, Verdict
 from tests.conftest import DemoRun
 
 pytestmark = pytest.mark.browser
-
-
-def ground_truth() -> dict:
-    text = resources.files("checker.demo").joinpath("ground_truth.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
-def comparable_target(target: str) -> str:
-    """URL targets are compared by path: the demo runs on a different port each time."""
-    return urlsplit(target).path if target.startswith(("http://", "https://")) else target
-
-
-def reported(result: RunResult) -> set[tuple[str, str, str]]:
-    return {(site.name, f.indicator, comparable_target(f.target)) for site in result.sites for f in site.findings}
-
-
-def seeded_items(site: dict) -> list[dict]:
-    """Everything seeded on a site, judged yet or not."""
-    return [*(site.get("findings") or []), *(site.get("later") or [])]
-
-
-def seeded() -> set[tuple[str, str, str]]:
-    """The seeded problems of the indicators some registered family judges."""
-    return {
-        (site["name"], item["indicator"], comparable_target(item["target"]))
-        for site in ground_truth()["sites"]
-        for item in seeded_items(site)
-        if item["indicator"] in IMPLEMENTED
-    }
 
 
 def test_every_seeded_problem_is_found(demo_run: DemoRun) -> None:
