@@ -34,7 +34,7 @@ class SurveySeen:
     seen_at: datetime | None = None
     evidence: tuple[Evidence, ...] = ()
     feedback_unread: bool = False
-    """True when the result page did not open (after a retry) without a 4xx: what it says is unknown."""
+    """True when the result page did not open (after its re-tests) without a 4xx: what it says is unknown."""
 
 
 def survey_period(rest: str, as_of: date) -> tuple[date | None, date | None]:
@@ -97,7 +97,8 @@ class InterviewSeen:
     seen_at: datetime | None = None
     evidence: tuple[Evidence, ...] = ()
     opened: bool = True
-    """False when its page could not be opened (after a retry): its form is then unknown, not text only."""
+    """False when its page could not be opened (after its re-tests) or answered 4xx: its form is then unknown,
+    not text only."""
 
 
 def judge_interview(

@@ -8,7 +8,7 @@ from datetime import date
 from checker.classify import classify_column, clean_column_name
 from checker.discover import DatedItem, normalise_url
 from checker.rules import ColumnClass
-from checker.scenario import SiteHints
+from checker.scenario import ColumnHint, SiteHints
 from checker.sitemap.model import LinkKind, MapColumn, PageRole, SiteMap, SitePage
 from checker.sitemap.structure import column_list
 
@@ -23,23 +23,33 @@ def _column_class(name: str, hints: SiteHints) -> ColumnClass | None:
     return forced or classify_column(name)
 
 
+def column_of_page(page: SitePage, hints: SiteHints, hinted: dict[str, ColumnHint] | None = None,
+                   list_pages: tuple[SitePage, ...] = ()) -> MapColumn | None:
+    """The column a page of the map is (its class from its name, or a scenario hint), or None when it is not
+    one: another role, a further list page, a tool's name (网站地图, 搜索) or a column the scenario ignores."""
+    if page.role is not PageRole.COLUMN or (page.via is LinkKind.PAGER and page.column_of):
+        return None
+    if hinted is None:
+        hinted = {normalise_url(h.url): h for h in hints.columns if h.url}
+    hint = hinted.get(normalise_url(page.url))
+    name = clean_column_name(hint.name if hint else page.name)
+    if not name or name in hints.ignore_columns:
+        return None
+    column_class = (hint.column_class if hint and hint.column_class else None) or _column_class(name, hints)
+    if column_class is None:
+        return None
+    return MapColumn(name, page.url, page.path, column_class, page, list_pages, SOURCES.get(page.via, ""))
+
+
 def map_columns(site_map: SiteMap, hints: SiteHints) -> list[MapColumn]:
     """Every column the walk found, in walk order: its name's class decides the freshness rule, and a column
     whose name is a tool's (网站地图, 搜索) is not one. Scenario hints may force a class or ignore a column."""
     columns = []
     hinted = {normalise_url(h.url): h for h in hints.columns if h.url}
     for page in site_map.with_role(PageRole.COLUMN):
-        if page.via is LinkKind.PAGER and page.column_of:
-            continue
-        hint = hinted.get(normalise_url(page.url))
-        name = clean_column_name(hint.name if hint else page.name)
-        if not name or name in hints.ignore_columns:
-            continue
-        column_class = (hint.column_class if hint and hint.column_class else None) or _column_class(name, hints)
-        if column_class is None:
-            continue
-        columns.append(MapColumn(name, page.url, page.path, column_class, page,
-                                 tuple(site_map.list_pages_of(page.url)), SOURCES.get(page.via, "")))
+        column = column_of_page(page, hints, hinted, tuple(site_map.list_pages_of(page.url)))
+        if column is not None:
+            columns.append(column)
     return columns
 
 
