@@ -7,13 +7,14 @@ Working days are counted with the Chinese holiday calendar (:mod:`checker.workda
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from checker.checks.findings import iso, make_finding
-from checker.checks.reach import mapped_column
+from checker.checks.reach import PhotographedFamily, link_text, mapped_column
 from checker.context import SiteContext, SkipCheck
 from checker.dates import find_dates
+from checker.observation import Observation, Probe, absent, seen, unverified_note
 from checker.observe import PageSnapshot
 from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet, age_cutoff, describe_age
@@ -96,46 +97,90 @@ def messages_from_snapshot(snapshot: PageSnapshot, as_of: date) -> list[MessageS
     return found
 
 
-class RepliesCheck:
+@dataclass
+class RepliesObservation(Observation):
+    """The public message list, one probe per list page (``留言列表第N页``, its value the messages on it)."""
+
+    pages: dict[str, SitePage] = field(default_factory=dict)
+    """The list page each probe read, by probe key (to photograph its rows)."""
+
+
+def _page_key(number: int) -> str:
+    return f"留言列表第{number}页"
+
+
+def _rows_probe(key: str, page: SitePage, snapshot: PageSnapshot, as_of: date, at: datetime) -> Probe:
+    rows = tuple(replace(row, seen_at=at) for row in messages_from_snapshot(snapshot, as_of))
+    url = page.final_url or page.url
+    return seen(key, rows, url=url, at=at) if rows else absent(key, reason="列表无留言", url=url, at=at, value=())
+
+
+class RepliesCheck(PhotographedFamily[RepliesObservation]):
     """Read the public message list (every page back to a year before as_of) and judge the replies."""
 
     name = "replies"
     label = "检查留言答复"
     indicators = ("interaction.unanswered", "interaction.slow_reply")
+    retests = False
 
-    async def run(self, context: SiteContext) -> str:
-        """Read the list the site map found, page by page as the walk read it, judge, and box each late
-        message (its page is opened again only for that)."""
+    async def observe(self, context: SiteContext) -> RepliesObservation:
+        """The list the site map found, page by page as the walk read it, back to the look-back; a list page
+        the walk could not read (after its re-tests) is a failed probe carrying the walk's attempts."""
         context.require_home()
         first = mapped_column(context, LIST_WORDS, "留言列表")
         if first is None:
             raise SkipCheck("未找到公开的留言列表（留言选登等），无法核查答复情况")
+        if first.gone:
+            raise SkipCheck(f"留言列表栏目“{link_text(first)}”无法打开（{first.reason}），未判定")
         site_map = context.require_map()
-        messages, pages = await _read_pages(context, [first, *site_map.list_pages_of(first.url)])
-        findings = judge_replies(messages, context.rules, context.as_of)
-        context.add(findings)
-        return f"读取留言列表{pages}页，留言{len(messages)}条"
+        at = now()
+        pages = [first, *site_map.list_pages_of(first.url)]
+        pages += [p for p in site_map.failed() if first.ok and p.column_of == first.url and not p.gone]
+        pages.sort(key=lambda p: p.list_page)
+        oldest = age_cutoff(context.as_of, context.rules.interaction.message_lookback)
+        observation = RepliesObservation([], at)
+        for number, page in enumerate(pages[:MAX_LIST_PAGES], start=1):
+            key = _page_key(number)
+            observation.pages[key] = page
+            if page.snapshot is None:
+                observation.probes.append(page.unread_probe(key))
+                continue
+            probe = _rows_probe(key, page, page.snapshot, context.as_of, page.seen_at or at)
+            observation.probes.append(replace(probe, attempts=page.attempt_times or probe.attempts))
+            if not probe.value or min(row.asked for row in probe.value) < oldest:
+                break
+        return observation
+
+    def blind(self, observation: RepliesObservation) -> str:
+        """The list's first page never opened: nothing was read (未能核查, with every attempt)."""
+        if all(probe.failed for probe in observation.probes):
+            return unverified_note(observation.failures())
+        return ""
+
+    def judge(self, observation: RepliesObservation, rules: RuleSet, as_of: date,
+              seen_at: datetime) -> list[Finding]:
+        """留言超期未回应 and 答复不及时 over the messages of the list pages read."""
+        return judge_replies(_messages(observation), rules, as_of)
+
+    async def photograph(self, context: SiteContext, observation: RepliesObservation,
+                         findings: list[Finding]) -> list[Finding]:
+        """Open each list page holding a late message again and box its rows."""
+        late = {finding.target for finding in findings}
+        shots: dict[str, list[Evidence]] = {}
+        for probe in observation.probes:
+            titles = {row.title for row in probe.value or () if row.title in late and row.title not in shots}
+            if probe.judgeable and titles:
+                shots.update(await _photograph(context, observation.pages[probe.key], titles))
+        return [finding.model_copy(update={"evidence": shots.get(finding.target, [])}) for finding in findings]
+
+    def note(self, observation: RepliesObservation) -> str:
+        """How many list pages and messages were read."""
+        read = [probe for probe in observation.probes if probe.judgeable]
+        return f"读取留言列表{len(read)}页，留言{len(_messages(observation))}条"
 
 
-async def _read_pages(context: SiteContext, pages: list[SitePage]) -> tuple[list[MessageSeen], int]:
-    """Each list page as the walk read it: its messages; the rows that will be reported are boxed on the
-    page, opened again for the evidence."""
-    oldest = age_cutoff(context.as_of, context.rules.interaction.message_lookback)
-    messages: list[MessageSeen] = []
-    read = 0
-    for page in pages[:MAX_LIST_PAGES]:
-        if page.snapshot is None:
-            break
-        read += 1
-        rows = messages_from_snapshot(page.snapshot, context.as_of)
-        late = {f.target for f in judge_replies(rows, context.rules, context.as_of)}
-        shots = await _photograph(context, page, late) if late else {}
-        for row in rows:
-            messages.append(MessageSeen(row.title, row.asked, row.answered, row.url, row.anchor,
-                                        page.seen_at or now(), tuple(shots.get(row.title, []))))
-        if not rows or min(row.asked for row in rows) < oldest:
-            break
-    return messages, read
+def _messages(observation: RepliesObservation) -> list[MessageSeen]:
+    return [row for probe in observation.probes if probe.judgeable for row in probe.value or ()]
 
 
 async def _photograph(context: SiteContext, page: SitePage, titles: set[str]) -> dict[str, list[Evidence]]:
