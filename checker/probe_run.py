@@ -10,12 +10,11 @@ from pathlib import Path
 from playwright.async_api import Browser, async_playwright
 
 from checker.browser import launch_browser
-from checker.checks.availability import describe_probe_error
 from checker.evidence import EvidenceStore
 from checker.observe import FAILURE_MESSAGE_SELECTORS, tag_first
 from checker.probe_store import ProbeStore, Sample
 from checker.scenario import Suite
-from checker.visit import PageEvidence, open_page
+from checker.visit import PageEvidence, describe_probe_error, open_page
 
 
 async def _probe_site(browser: Browser, url: str, index: int, timeout: float, evidence: EvidenceStore) -> Sample:

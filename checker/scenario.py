@@ -10,19 +10,15 @@ import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from checker.lexicon import TypoEntry
 from checker.rules import ColumnClass, RuleSet
 from checker.schemes import apply_scheme
-
-
-class ScenarioError(Exception):
-    """A scenario file that cannot be used; the message names the file and, where known, the line."""
+from checker.yaml_source import ScenarioError, format_errors, parse_yaml  # ScenarioError: callers import it here
 
 
 class SiteKind(StrEnum):
@@ -219,95 +215,16 @@ class Suite(_Strict):
         return Suite.model_validate_json(text.replace(old_base, new_base))
 
 
-_MESSAGES = {
-    "missing": "缺少必填项",
-    "extra_forbidden": "不认识的键（请检查拼写）",
-    "date_from_datetime_parsing": "日期无效，应为 YYYY-MM-DD",
-    "date_parsing": "日期无效，应为 YYYY-MM-DD",
-    "date_type": "日期无效，应为 YYYY-MM-DD",
-    "enum": "取值不在允许范围内",
-    "string_type": "应为文本",
-    "list_type": "应为列表",
-    "dict_type": "应为键值映射",
-    "model_type": "应为键值映射",
-    "int_parsing": "应为整数",
-    "float_parsing": "应为数字",
-    "too_short": "不能为空",
-    "greater_than": "数值过小",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-}
-
-
-class _ScenarioLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so pydantic reports a bad date with its line."""
-
-
-_ScenarioLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _line_map(loader: _ScenarioLoader, node: yaml.Node, path: tuple[Any, ...], lines: dict) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _line_map(loader, value_node, (*path, key), lines)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _line_map(loader, item, (*path, index), lines)
-
-
-def _parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    loader = _ScenarioLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise ScenarioError(f"{source}: 文件为空")
-        data = loader.construct_document(node)
-        lines: dict[tuple[Any, ...], int] = {}
-        _line_map(loader, node, (), lines)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f"{source}:{mark.line + 1}" if mark else source
-        raise ScenarioError(f"{where}: YAML 语法错误：{error.problem or error}") from None
-    finally:
-        loader.dispose()
-    return data, lines
-
-
-def _format_errors(error: ValidationError, lines: dict[tuple[Any, ...], int], source: str) -> str:
-    messages = []
-    for item in error.errors():
-        loc = tuple(item["loc"])
-        line = None
-        for cut in range(len(loc), -1, -1):
-            if loc[:cut] in lines:
-                line = lines[loc[:cut]]
-                break
-        dotted = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
-        text = _MESSAGES.get(item["type"], item["msg"])
-        if item["type"] in ("value_error", "assertion_error"):
-            text = str(item.get("ctx", {}).get("error", item["msg"]))
-        where = f"{source}:{line}" if line else source
-        messages.append(f"{where}: {dotted or '(顶层)'}: {text}")
-    return "\n".join(messages)
-
-
 def parse_suite(text: str, source: str = "<scenario>") -> Suite:
     """Parse and validate scenario YAML text; errors raise :class:`ScenarioError` naming source:line."""
-    data, lines = _parse_yaml(text, source)
+    data, lines = parse_yaml(text, source)
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}:1: 场景文件的顶层应为键值映射（suite、sites 等）")
     data = apply_scheme(data, lines, source)
     try:
         return Suite.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(_format_errors(error, lines, source)) from None
+        raise ScenarioError(format_errors(error, lines, source)) from None
 
 
 def load_suite(path: Path) -> Suite:

@@ -12,6 +12,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from checker.rules import RuleSet
+from checker.yaml_source import LineMap, ScenarioError, format_errors, parse_yaml
+
 SCHEME_DIR = Path(__file__).parent / "data" / "schemes"
 
 
@@ -42,23 +45,18 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 def load_scheme_data(path: Path) -> dict[str, Any]:
     """Read and validate a scheme file; errors raise ScenarioError naming the scheme file and line."""
-    from checker.rules import RuleSet
-    from checker.scenario import ScenarioError, _format_errors, _parse_yaml
-
-    data, lines = _parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    data, lines = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}:1: 检查方案的顶层应为键值映射（name、deductions 等）")
     try:
         RuleSet.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(_format_errors(error, lines, str(path))) from None
+        raise ScenarioError(format_errors(error, lines, str(path))) from None
     return data
 
 
-def apply_scheme(data: dict[str, Any], lines: dict[tuple[Any, ...], int], source: str) -> dict[str, Any]:
+def apply_scheme(data: dict[str, Any], lines: LineMap, source: str) -> dict[str, Any]:
     """The suite data with ``rules.scheme`` replaced by the scheme's rules under the suite's own overrides."""
-    from checker.scenario import ScenarioError
-
     rules = data.get("rules")
     if not isinstance(rules, dict) or "scheme" not in rules:
         return data

@@ -1,4 +1,5 @@
-"""Opening pages like a citizen (with time budgets), and screenshots of what the page shows.
+"""Opening pages like a citizen (with time budgets), a failed opening told in Chinese, and screenshots of
+what the page shows.
 
 :class:`PageEvidence` takes one full-page screenshot per page state and derives every finding's boxed
 page and element crop from it, so a page with three problems is photographed once.
@@ -38,6 +39,30 @@ class Visit:
     def ok(self) -> bool:
         """Whether the page opened with a non-error status."""
         return not self.error and (self.status is None or self.status < 400)
+
+
+def describe_probe_error(error: str, status: int | None, timeout_seconds: float) -> str:
+    """A Chinese reason why the home page did not open (a :class:`Visit`'s error text or HTTP status), for the
+    availability check and ``govcheck probe`` alike."""
+    if status is not None and status >= 400:
+        return f"首页返回 HTTP {status}"
+    lowered = error.lower()
+    reasons = (
+        ("timeout", f"首页在{timeout_seconds:g}秒内未打开（超时）"),
+        ("err_name_not_resolved", "域名无法解析"),
+        ("err_connection_refused", "连接被拒绝"),
+        ("err_connection_reset", "连接被重置"),
+        ("err_cert", "TLS 证书错误"),
+        ("err_ssl", "TLS/SSL 握手失败"),
+        ("err_too_many_redirects", "重定向循环"),
+        ("err_address_unreachable", "地址不可达"),
+        ("err_empty_response", "服务器未返回任何数据"),
+    )
+    for needle, reason in reasons:
+        if needle in lowered:
+            return reason
+    first_line = error.strip().splitlines()[0] if error.strip() else "未知错误"
+    return f"首页无法打开：{first_line[:160]}"
 
 
 async def open_page(page: Page, url: str, timeout_seconds: float, settle_seconds: float = 5.0) -> Visit:

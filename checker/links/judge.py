@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from checker.checks.findings import make_finding
+from checker.findings import make_finding
 from checker.links.model import FAILING, KIND_NAMES, STATUS_NAMES, FoundLink, LinkResult, LinkStatus
 from checker.results import Evidence, Finding, Severity
 from checker.rules import LinkRules
