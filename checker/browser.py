@@ -15,6 +15,8 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, Playwright
 from playwright.async_api import Error as PlaywrightError
 
+from checker.scenario import DEFAULT_SETTINGS
+
 ENV_VARIABLE = "GOVCHECK_CHROMIUM"
 
 SYSTEM_CHROMIUMS: tuple[str, ...] = (
@@ -95,12 +97,13 @@ class BrowserEndpointError(RuntimeError):
 
 
 async def connect_browser(playwright: Playwright, ws_endpoint: str | None, cdp_endpoint: str | None,
-                          remote_browser_path: str | None = None) -> Browser:
+                          remote_browser_path: str | None = None,
+                          timeout_seconds: float = DEFAULT_SETTINGS.browser_connect_timeout_seconds) -> Browser:
     """Use a browser running elsewhere: a Playwright browser server (ws://) or a Chromium's DevTools port.
 
     A browser server launches the browser it was installed with; ``remote_browser_path`` names another
     Chromium on the server's machine (with govcheck's quiet flags), which the server accepts only when
-    started with ``--unsafe``.
+    started with ``--unsafe``. ``timeout_seconds``: the suite's ``settings.browser_connect_timeout_seconds``.
     """
     try:
         if ws_endpoint:
@@ -108,8 +111,8 @@ async def connect_browser(playwright: Playwright, ws_endpoint: str | None, cdp_e
             if remote_browser_path:
                 options = {"executablePath": remote_browser_path, "args": launch_arguments(), "headless": True}
                 headers["x-playwright-launch-options"] = json.dumps(options)
-            return await playwright.chromium.connect(ws_endpoint, timeout=30_000, headers=headers)
-        return await playwright.chromium.connect_over_cdp(cdp_endpoint or "", timeout=30_000)
+            return await playwright.chromium.connect(ws_endpoint, timeout=timeout_seconds * 1000, headers=headers)
+        return await playwright.chromium.connect_over_cdp(cdp_endpoint or "", timeout=timeout_seconds * 1000)
     except PlaywrightError as error:
         where = ws_endpoint or cdp_endpoint
         raise BrowserEndpointError(f"无法连接远程浏览器 {where}：{str(error).splitlines()[0]}") from None

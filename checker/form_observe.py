@@ -12,6 +12,8 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
+from checker.scenario import DEFAULT_SETTINGS
+
 CAPTCHA_WORDS = re.compile(r"验证码|captcha|verify|yzm|checkcode", re.IGNORECASE)
 TEST_MARK = "【测试】"
 TEST_VALUES = {
@@ -141,8 +143,10 @@ def marked_value(field: FieldSeen) -> str:
     return TEST_VALUES["other"]
 
 
-async def fill_form(page: Page, form: FormSeen, timeout_seconds: float = 5) -> list[FieldSeen]:
-    """Fill every visible text field with test data; the required fields that could not be filled."""
+async def fill_form(page: Page, form: FormSeen,
+                    timeout_seconds: float = DEFAULT_SETTINGS.action_timeout_seconds) -> list[FieldSeen]:
+    """Fill every visible text field with test data; the required fields that could not be filled
+    (``timeout_seconds`` per field: the suite's ``settings.action_timeout_seconds``)."""
     failed = []
     for field in form.fields:
         if field.tag == "select" or (field.disabled and not field.required):

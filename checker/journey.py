@@ -13,6 +13,7 @@ from playwright.async_api import Page
 
 from checker.evidence import DeferredEvidenceStore, EvidenceStore
 from checker.results import Evidence
+from checker.scenario import DEFAULT_SETTINGS
 from checker.visit import PageEvidence, now
 
 
@@ -35,6 +36,7 @@ class Journey:
     store: EvidenceStore
     site_index: int
     max_height: int
+    screenshot_timeout_seconds: float = DEFAULT_SETTINGS.screenshot_timeout_seconds
     steps: list[JourneyStep] = field(default_factory=list)
     _staged: DeferredEvidenceStore | None = field(default=None, init=False, repr=False)
 
@@ -48,7 +50,8 @@ class Journey:
     async def step(self, label: str, anchor: str = "", *, ok: bool = True, note: str = "") -> JourneyStep:
         """Record a step with the page boxed around ``anchor`` (the element the step is about)."""
         if anchor:
-            evidence = PageEvidence(self.page, self._stage, self.site_index, self.max_height)
+            evidence = PageEvidence(self.page, self._stage, self.site_index, self.max_height,
+                                    screenshot_timeout_seconds=self.screenshot_timeout_seconds)
             shots = await evidence.capture(anchor)
         else:
             shots = await self._viewport()
@@ -59,7 +62,7 @@ class Journey:
     async def _viewport(self) -> list[Evidence]:
         """What a person sees on arriving: the window, not the whole (possibly endless) page."""
         try:
-            png = await self.page.screenshot(animations="disabled", timeout=20_000)
+            png = await self.page.screenshot(animations="disabled", timeout=self.screenshot_timeout_seconds * 1000)
         except PlaywrightError:
             return []
         return [self._stage.save(png, site_index=self.site_index, role="page", url=self.page.url, captured_at=now())]

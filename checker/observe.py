@@ -15,6 +15,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from checker.evidence import Box
+from checker.scenario import DEFAULT_SETTINGS
 
 _SNAPSHOT_JS = resources.files("checker").joinpath("snapshot.js").read_text(encoding="utf-8")
 
@@ -145,9 +146,11 @@ def snapshot_from_json(data: dict[str, Any]) -> PageSnapshot:
     )
 
 
-async def take_snapshot(page: Page, footer_selector: str | None = None) -> PageSnapshot:
+async def take_snapshot(page: Page, footer_selector: str | None = None, *,
+                        load_timeout_seconds: float = DEFAULT_SETTINGS.page_timeout_seconds) -> PageSnapshot:
     """Run the snapshot script on the page as it is rendered now; a page that navigates away on its own
-    while being read (a script setting ``location``) is read again where it landed."""
+    while being read (a script setting ``location``) is read again where it landed, once it has loaded
+    (within ``load_timeout_seconds``: the suite's ``settings.page_timeout_seconds``)."""
     for attempt in range(3):
         try:
             data = await page.evaluate(_SNAPSHOT_JS, {"footerSelector": footer_selector})
@@ -156,7 +159,7 @@ async def take_snapshot(page: Page, footer_selector: str | None = None) -> PageS
             if attempt == 2 or not navigated_away(error):
                 raise
             with contextlib.suppress(PlaywrightError):
-                await page.wait_for_load_state("load", timeout=10_000)
+                await page.wait_for_load_state("load", timeout=load_timeout_seconds * 1000)
     raise AssertionError("unreachable")
 
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from checker.scenario import DEFAULT_SETTINGS
+
 if TYPE_CHECKING:
     from playwright.async_api import APIRequestContext
 
@@ -21,9 +23,11 @@ ROBOTS_REFUSAL = "robots.txt 不允许访问"
 class Politeness:
     """Paces requests per host and answers whether robots.txt lets govcheck fetch a URL."""
 
-    def __init__(self, min_interval_seconds: float = 0.0, respect_robots: bool = False) -> None:
+    def __init__(self, min_interval_seconds: float = 0.0, respect_robots: bool = False,
+                 request_timeout_seconds: float = DEFAULT_SETTINGS.page_timeout_seconds) -> None:
         self.min_interval = min_interval_seconds
         self.respect_robots = respect_robots
+        self.request_timeout_seconds = request_timeout_seconds
         self._locks: dict[str, asyncio.Lock] = {}
         self._last: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
@@ -58,7 +62,8 @@ class Politeness:
 
         await self.wait_turn(origin + "/robots.txt")
         try:
-            response = await request.get(origin + "/robots.txt", timeout=15_000, max_redirects=3)
+            response = await request.get(origin + "/robots.txt", timeout=self.request_timeout_seconds * 1000,
+                                         max_redirects=3)
             if response.status >= 400:
                 return None
             text = await response.text()

@@ -13,19 +13,21 @@ from checker.browser import launch_browser
 from checker.evidence import EvidenceStore
 from checker.observe import FAILURE_MESSAGE_SELECTORS, tag_first
 from checker.probe_store import ProbeStore, Sample
-from checker.scenario import Suite
+from checker.scenario import Settings, Suite
 from checker.visit import PageEvidence, describe_probe_error, open_page
 
 
-async def _probe_site(browser: Browser, url: str, index: int, timeout: float, evidence: EvidenceStore) -> Sample:
+async def _probe_site(browser: Browser, url: str, index: int, timeout: float, evidence: EvidenceStore,
+                      settings: Settings) -> Sample:
     context = await browser.new_context(locale="zh-CN", ignore_https_errors=False)
     try:
         page = await context.new_page()
-        visit = await open_page(page, url, timeout)
+        visit = await open_page(page, url, timeout, settings.load_wait_seconds)
         if visit.ok:
             return Sample(url, visit.at, True, visit.seconds)
         anchor = await tag_first(page, FAILURE_MESSAGE_SELECTORS)
-        shots = await PageEvidence(page, evidence, index, 8000).capture(anchor)
+        shots = await PageEvidence(page, evidence, index, settings.max_screenshot_height,
+                                   screenshot_timeout_seconds=settings.screenshot_timeout_seconds).capture(anchor)
         path = str((evidence.out_dir / shots[0].path).resolve()) if shots else ""
         reason = describe_probe_error(visit.error, visit.status, timeout)
         return Sample(url, visit.at, False, visit.seconds, reason, path)
@@ -44,7 +46,8 @@ async def probe_suite_async(suite: Suite, store: ProbeStore, evidence_dir: Path,
         try:
             async def one(index: int) -> Sample:
                 async with limit:
-                    return await _probe_site(browser, suite.sites[index].url, index, timeout, evidence)
+                    return await _probe_site(browser, suite.sites[index].url, index, timeout, evidence,
+                                             suite.settings)
 
             samples = list(await asyncio.gather(*(one(i) for i in range(len(suite.sites)))))
         finally:

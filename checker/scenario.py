@@ -185,6 +185,13 @@ class Settings(_Strict):
     viewport_width: int = Field(default=1366, ge=320)
     viewport_height: int = Field(default=900, ge=320)
     max_screenshot_height: int = Field(default=8000, ge=600)
+    load_wait_seconds: float = Field(
+        default=5, ge=0, le=60, description="页面主体出现后，等待其余内容加载完成的最长时间（超时则按当时所见读取）")
+    action_timeout_seconds: float = Field(
+        default=5, gt=0, le=60, description="单个页面操作（点击、填写、读取元素、关闭标签页）的最长时间")
+    screenshot_timeout_seconds: float = Field(default=20, gt=0, le=120, description="截取一张页面截图的最长时间")
+    browser_connect_timeout_seconds: float = Field(
+        default=30, gt=0, le=300, description="连接远程浏览器（--browser-endpoint / --cdp-endpoint）的最长时间")
     max_detail_pages_per_column: int = Field(default=40, ge=1, description="每个文件/解读栏目最多读取的详情页数")
     max_list_pages: int = Field(default=10, ge=1, description="每个栏目最多翻阅的列表页数")
     fetch_per_host: int = Field(default=4, ge=1, le=32, description="同一主机同时抓取的页面数上限")
@@ -196,6 +203,10 @@ class Settings(_Strict):
     links: LinkSettings = Field(default_factory=LinkSettings)
     site_map: SiteMapSettings = Field(default_factory=SiteMapSettings)
     retest: RetestSettings = Field(default_factory=RetestSettings)
+
+
+DEFAULT_SETTINGS = Settings()
+"""Every setting at its default: the time budgets of browser helpers called without a suite's settings."""
 
 
 class Suite(_Strict):

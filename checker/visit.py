@@ -17,6 +17,7 @@ from playwright.async_api import Page, Response
 from checker.evidence import Box, EvidenceStore, boxed_page, element_crop, page_top
 from checker.observe import box_of
 from checker.results import Evidence
+from checker.scenario import DEFAULT_SETTINGS
 
 
 def now() -> datetime:
@@ -65,8 +66,10 @@ def describe_probe_error(error: str, status: int | None, timeout_seconds: float)
     return f"首页无法打开：{first_line[:160]}"
 
 
-async def open_page(page: Page, url: str, timeout_seconds: float, settle_seconds: float = 5.0) -> Visit:
-    """Navigate and wait for the DOM; then give the page a short, bounded time to finish loading."""
+async def open_page(page: Page, url: str, timeout_seconds: float,
+                    settle_seconds: float = DEFAULT_SETTINGS.load_wait_seconds) -> Visit:
+    """Navigate and wait for the DOM; then give the page a short, bounded time to finish loading
+    (``settle_seconds``: the suite's ``settings.load_wait_seconds``)."""
     started = now()
     response: Response | None = None
     error = ""
@@ -106,13 +109,16 @@ class PageEvidence:
 
     A page up to ``max_height`` tall is taken whole, once. A taller one (an endless list, a 50 MB page)
     is taken as a window of ``max_height`` around the element, so a screenshot never grows without bound.
+    A screenshot that takes longer than ``screenshot_timeout_seconds`` is given up (no evidence).
     """
 
-    def __init__(self, page: Page, store: EvidenceStore, site_index: int, max_height: int) -> None:
+    def __init__(self, page: Page, store: EvidenceStore, site_index: int, max_height: int, *,
+                 screenshot_timeout_seconds: float = DEFAULT_SETTINGS.screenshot_timeout_seconds) -> None:
         self._page = page
         self._store = store
         self._site_index = site_index
         self._max_height = max_height
+        self._screenshot_timeout_ms = screenshot_timeout_seconds * 1000
         self._shots: dict[int, tuple[bytes, datetime]] = {}
         self._url = page.url
 
@@ -129,7 +135,8 @@ class PageEvidence:
             width, height = await self._page.evaluate(_PAGE_SIZE_JS)
             size = {"width": min(width, MAX_SHOT_WIDTH), "height": min(self._max_height, height - top)}
             clip = {"x": 0, "y": top, **size}
-            png = await self._page.screenshot(full_page=True, clip=clip, animations="disabled", timeout=20_000)
+            png = await self._page.screenshot(full_page=True, clip=clip, animations="disabled",
+                                             timeout=self._screenshot_timeout_ms)
             self._shots[top] = (png, now())
         return self._shots[top]
 

@@ -16,6 +16,8 @@ from typing import Any
 from playwright.async_api import BrowserContext, Page, Response, Route
 from playwright.async_api import Error as PlaywrightError
 
+from checker.scenario import DEFAULT_SETTINGS
+
 LINKS_SCRIPT = resources.files("checker").joinpath("links.js").read_text(encoding="utf-8")
 _HEAVY_SUFFIXES = ("png", "jpg", "jpeg", "gif", "webp", "bmp", "svg", "ico", "tif", "tiff", "woff", "woff2", "ttf",
                    "otf", "eot", "mp3", "mp4", "avi", "flv", "wmv", "webm", "css")
@@ -57,10 +59,10 @@ async def new_tab(context: BrowserContext) -> Page:
     return tab
 
 
-async def close_tab(tab: Page) -> None:
+async def close_tab(tab: Page, timeout_seconds: float = DEFAULT_SETTINGS.action_timeout_seconds) -> None:
     """Close a crawl tab without waiting long: a renderer busy with a huge page must not hold the crawl."""
     with contextlib.suppress(PlaywrightError, TimeoutError):
-        await asyncio.wait_for(tab.close(), timeout=5)
+        await asyncio.wait_for(tab.close(), timeout=timeout_seconds)
 
 
 def _redirect_chain(response: Response | None) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from checker.links.http_check import LinkChecker
 from checker.links.inspect import LinkReport, inspect_links
 from checker.links.model import FoundLink, LinkResult, LinkStatus
 from checker.politeness import Politeness
-from checker.scenario import LinkSettings
+from checker.scenario import DEFAULT_SETTINGS, LinkSettings
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext
@@ -73,7 +73,8 @@ def scope_of(url: str) -> str:
 
 
 async def check_site(url: str, settings: LinkSettings, *, scope: str | None = None,
-                     browser_path: str | None = None, page_timeout_seconds: float = 20) -> LinkRun:
+                     browser_path: str | None = None,
+                     page_timeout_seconds: float = DEFAULT_SETTINGS.page_timeout_seconds) -> LinkRun:
     """Crawl one site from ``url`` and check every link found; the browser is started only to render."""
     started = time.monotonic()
     if settings.crawl_mode == "fetch":
