@@ -9,16 +9,20 @@ photograph a finding.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from checker.checks.findings import make_finding
-from checker.checks.publishing_io import fetcher
-from checker.context import SiteContext, SkipCheck
+from checker.checks.publishing_io import fetch_failure, fetcher, refetch
+from checker.checks.reach import PhotographedFamily
+from checker.context import SiteContext
 from checker.discover import normalise_url
+from checker.fetch import Fetched
 from checker.htmlpage import ParsedPage
+from checker.observation import Observation, Probe, absent, failed, seen, unverified_note
 from checker.observe import tag_first
 from checker.results import Finding, Severity
+from checker.rules import RuleSet
 from checker.sitemap.columns import find_pages
 from checker.sitemap.model import PageRole, SiteMap, SitePage
 from checker.sitemap.structure import column_list
@@ -156,15 +160,20 @@ def judge_guide(seen: GuideSeen | None, *, where: str, url: str, seen_at: dateti
                         seen_at=seen.seen_at)
 
 
+def _shows_whole_guide(page: ParsedPage) -> bool:
+    """Whether a page read only in part still shows a whole guide (nothing a judge would call missing)."""
+    return not missing_elements(page.text) and "指南" in page.heading + page.text[:3000]
+
+
 def guide_page(site_map: SiteMap) -> tuple[str, str, SitePage | None] | None:
-    """The guide as a citizen reaches it, as (link text, URL, the map's page when the walk read it): a page
-    named for it; when that page is a list (a 指南 column with entries), the entry a person would click (the
-    one named 指南, else the first). A guide link the walk could not open is returned too: it is tried again."""
+    """The guide as a citizen reaches it, as (link text, URL, the map's page when the walk opened it, read or
+    not): a page named for it; when that page is a list (a 指南 column with entries), the entry a person would
+    click (the one named 指南, else the first). A guide link the walk could not open is returned too."""
     words = ("政府信息公开指南", "信息公开指南", "公开指南")
     named = find_pages(site_map, words, max_name=20)
     if not named:
-        failed = [p for p in site_map.failed() if p.path and any(w in p.path[-1] for w in words)]
-        return (failed[0].path[-1], failed[0].url, None) if failed else None
+        unread = [p for p in site_map.failed() if p.path and any(w in p.path[-1] for w in words)]
+        return (unread[0].path[-1], unread[0].url, unread[0]) if unread else None
     page = named[0]
     text = page.path[-1] if page.path else page.name
     if page.role is not PageRole.COLUMN or page.snapshot is None:
@@ -175,46 +184,119 @@ def guide_page(site_map: SiteMap) -> tuple[str, str, SitePage | None] | None:
     if not entries:
         return text, page.url, page
     entry = next((e for e in entries if _GUIDE_LINK.search(e.title)), entries[0])
-    target = site_map.page(entry.href)
-    return entry.title, entry.href, target if target is not None and target.ok else None
+    return entry.title, entry.href, site_map.page(entry.href)
 
 
-async def _read_guide(context: SiteContext, text: str, url: str, page: SitePage | None) -> GuideSeen:
-    """The guide page as read by the walk; one the walk did not read is fetched (again, when the walk's load
-    failed). A guide link that answers 4xx is a missing guide; one that still fails otherwise is not judged."""
-    if page is not None and page.parsed is not None:
-        return GuideSeen(page.final_url or page.url, text, page.parsed, "", page.seen_at or now())
-    address = normalise_url(url)
-    got = (await fetcher(context).fetch([address]))[address]
-    if got.ok or (got.status is not None and 400 <= got.status < 500):
-        return GuideSeen(got.url, text, got.page, "" if got.ok else got.reason(), now())
-    raise SkipCheck(f"政府信息公开指南“{text}”（{url}）无法打开（{got.reason()}），重试后仍失败，未能核查")
+GUIDE_KEY = GUIDE_NAME
 
 
-class GuideCheck:
+@dataclass
+class GuideObservation(Observation):
+    """The guide as a citizen reaches it (probe ``政府信息公开指南``, its value a :class:`GuideSeen`, None when no
+    link to it was found), where it was looked for, and the page a missing guide is shown on."""
+
+    found: tuple[str, str] | None = None
+    """The link text and address of the guide, when a link to it was found."""
+    where: str = ""
+    evidence_url: str = ""
+    sections: tuple[str, ...] = ()
+    own_look: bool = False
+    """Whether the family fetched the guide page itself (the walk had not read it): re-tested by fetching."""
+
+
+def _guide_probe(text: str, got: Fetched, at: datetime, timeout: float) -> Probe:
+    """The guide page as fetched: seen, a 4xx (a dead guide link: missing), or a failed look."""
+    failure = fetch_failure(got, timeout)
+    if failure:
+        return failed(GUIDE_KEY, failure, url=got.url, at=at, value=GuideSeen(got.url, text, None, failure, at))
+    if got.ok:
+        return seen(GUIDE_KEY, GuideSeen(got.url, text, got.page, "", at), url=got.url, at=at)
+    guide = GuideSeen(got.url, text, None, got.reason(), at)
+    return absent(GUIDE_KEY, reason=got.reason(), url=got.url, at=at, value=guide)
+
+
+class GuideCheck(PhotographedFamily[GuideObservation]):
     """政府信息公开指南: present under 政府信息公开, and a guide in content."""
 
     name = "guide"
     label = "检查政府信息公开指南"
     indicators = ("guide.missing", "guide.mismatch")
 
-    async def run(self, context: SiteContext) -> str:
-        """Find the guide in the site map like a citizen, judge the page it leads to, photograph a finding."""
+    async def observe(self, context: SiteContext) -> GuideObservation:
+        """Find the guide in the site map like a citizen and read the page it leads to (as the walk read it;
+        fetched when the walk did not read it, or could not)."""
         site_map = context.require_map()
+        at = now()
         found = guide_page(site_map)
-        seen = await _read_guide(context, *found) if found else None
-        sections = [p.url for p in site_map.with_role(PageRole.HUB) if any(w in p.name for w in _DISCLOSURE)]
+        sections = tuple(p.url for p in site_map.with_role(PageRole.HUB) if any(w in p.name for w in _DISCLOSURE))
         where = ("首页、导航栏、各级栏目菜单和网站地图" if sections
                  else "首页、导航栏和各级栏目菜单（本站未设政府信息公开栏目）")
-        evidence_url = sections[0] if sections else context.site.url
-        finding = judge_guide(seen, where=where, url=evidence_url, seen_at=now(), as_of=context.as_of)
-        if finding is not None:
+        observation = GuideObservation([], at, found[:2] if found else None, where,
+                                       sections[0] if sections else context.site.url, sections)
+        if found is None:
+            observation.probes.append(absent(GUIDE_KEY, reason="未找到", url=observation.evidence_url, at=at))
+            return observation
+        text, url, page = found
+        if page is not None and page.parsed is not None and (page.complete or _shows_whole_guide(page.parsed)):
+            when = page.seen_at or at
+            guide = GuideSeen(page.final_url or page.url, text, page.parsed, "", when)
+            probe = seen(GUIDE_KEY, guide, url=guide.url, at=when)
+            observation.probes.append(replace(probe, attempts=page.attempt_times or probe.attempts))
+            return observation
+        if page is not None and page.unverified:  # the walk looked again already: its attempts are the coverage
+            observation.probes.append(page.unread_probe(GUIDE_KEY))
+            return observation
+        if page is not None and page.gone:  # the server said the guide is not there
+            guide = GuideSeen(page.final_url or page.url, text, None, page.reason, at)
+            observation.probes.append(absent(GUIDE_KEY, reason=page.reason, url=guide.url, at=at, value=guide))
+            return observation
+        observation.own_look = True
+        address = normalise_url(url)
+        got = (await fetcher(context).fetch([address]))[address]
+        observation.probes.append(_guide_probe(text, got, at, context.settings.page_timeout_seconds))
+        return observation
+
+    async def observe_again(self, context: SiteContext, earlier: GuideObservation) -> Observation:
+        """Fetch the guide page again (a fresh request, not the run's cache) when this family fetched it; a
+        page the walk could not read was looked at again by the walk."""
+        if not earlier.own_look or earlier.found is None:
+            return Observation([], now())
+        text, url = earlier.found
+        at = now()
+        got = await refetch(context, normalise_url(url))
+        return Observation([_guide_probe(text, got, at, context.settings.page_timeout_seconds)], at)
+
+    def blind(self, observation: GuideObservation) -> str:
+        """The guide link was found and its page never opened: 未能核查, with every attempt."""
+        return unverified_note(observation.failures())
+
+    def judge(self, observation: GuideObservation, rules: RuleSet, as_of: date, seen_at: datetime) -> list[Finding]:
+        """缺少指南 or 指南内容不符 from the guide as read (nothing when its page failed to load)."""
+        probe = observation.probe(GUIDE_KEY)
+        if probe is None or not probe.judgeable:
+            return []
+        finding = judge_guide(probe.value, where=observation.where, url=observation.evidence_url, seen_at=seen_at,
+                              as_of=as_of)
+        return [finding] if finding else []
+
+    async def photograph(self, context: SiteContext, observation: GuideObservation,
+                         findings: list[Finding]) -> list[Finding]:
+        """Open the page a finding is about and photograph it (the navigation, for a site without a 政府信息公开
+        section and no guide)."""
+        shown = []
+        for finding in findings:
             _, snapshot = await context.visit(finding.url, GUIDE_NAME)
             anchor = snapshot.main_anchor if snapshot else ""
-            if snapshot and not found and not sections:
+            if snapshot and observation.found is None and not observation.sections:
                 anchor = await tag_first(context.page, NAV_SELECTORS) or anchor
             evidence = await context.evidence().capture(anchor) if snapshot else []
-            context.add([finding.model_copy(update={"evidence": evidence})])
-        if seen is None:
+            shown.append(finding.model_copy(update={"evidence": evidence}))
+        return shown
+
+    def note(self, observation: GuideObservation) -> str:
+        """Which guide was read, or that none was found."""
+        probe = observation.probe(GUIDE_KEY)
+        guide: GuideSeen | None = probe.value if probe else None
+        if guide is None:
             return "未找到政府信息公开指南"
-        return f"指南：{seen.link_text}（{seen.url}）" + ("" if seen.page else f"，无法打开：{seen.reason}")
+        return f"指南：{guide.link_text}（{guide.url}）" + ("" if guide.page else f"，无法打开：{guide.reason}")

@@ -28,6 +28,8 @@ class Interpretation:
     listed: date | None
     page: ParsedPage | None
     seen_at: datetime | None = None
+    unread: bool = False
+    """True when its page failed to load (after the re-tests): its form is unknown, not text only."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,12 @@ def judge_rich_format(
     readings: Sequence[Interpretation], start: date, end: date, *, column: str, url: str,
     seen_at: datetime | None,
 ) -> Finding | None:
-    """解读形式单一: no 解读 dated within [start, end] in a rich form (press conference, audio/video, 图解)."""
+    """解读形式单一: no 解读 dated within [start, end] in a rich form (press conference, audio/video, 图解).
+
+    Not concluded while an in-window 解读 whose page failed to load (``unread``) might be the rich one.
+    """
     in_window = [r for r in readings if r.listed and start <= r.listed <= end]
-    if any(rich_form(r) for r in in_window):
+    if any(rich_form(r) for r in in_window) or any(r.unread for r in in_window):
         return None
     if in_window:
         names = "、".join(f"{book(r.title)}（{r.listed}）" for r in in_window[:5])

@@ -1,5 +1,6 @@
-"""The browser and HTTP edges of the publishing families: read a column's list pages in the browser,
-sample its items, fetch their pages without rendering, and photograph the element a finding is about.
+"""The browser and HTTP edges of the publishing families: a column's list as the site map read it, a sample
+of its items, their pages fetched without rendering (a failed fetch told in Chinese, and fetched again with a
+fresh request for a re-test), and the element a finding is about photographed.
 """
 
 from __future__ import annotations
@@ -14,20 +15,14 @@ from playwright.async_api import Page
 
 from checker.checks.policy_judge import Evidenced
 from checker.context import SiteContext
-from checker.discover import ColumnCandidate, DatedItem, in_scope, main_list, normalise_url
-from checker.fetch import Fetched, PageFetcher
+from checker.discover import ColumnCandidate, DatedItem, in_scope
+from checker.family import TRANSIENT_STATUSES
+from checker.fetch import Fetched, PageFetcher, fetch_one
+from checker.politeness import ROBOTS_REFUSAL
 from checker.results import Finding
 from checker.sitemap.columns import list_items
-from checker.sitemap.model import SiteMap
-
-_PAGER_JS = """() => {
-  const next = Array.from(document.querySelectorAll('a[href]')).find(
-    (a) => /^(下一页|下页|后一页|下一頁|next|›|>)$/i.test((a.innerText || '').trim()));
-  const text = document.body ? document.body.innerText : '';
-  const pages = text.match(/共\\s*(\\d+)\\s*页/);
-  const items = text.match(/共\\s*(\\d+)\\s*条/);
-  return {next: next ? next.href : '', pages: pages ? +pages[1] : 0, items: items ? +items[1] : 0};
-}"""
+from checker.sitemap.model import MapColumn, SiteMap, SitePage
+from checker.visit import describe_probe_error
 
 # Tags the element that shows a text for evidence: a table row or paragraph holding a label, or, with
 # wrap, exactly the characters of a word (a span around them inside their text node).
@@ -74,80 +69,71 @@ class ColumnList:
     items_total: int
     anchor: str
     truncated: bool = False
+    unread: tuple[SitePage, ...] = ()
+    """List pages after the first the walk could not read whole: their entries are unknown."""
+
+
+def fetch_failure(got: Fetched, timeout_seconds: float) -> str:
+    """Why fetching a page failed as a look (no answer, a reset, a timeout, a 5xx or 429), in Chinese; '' when
+    the page came, or the server answered definitely that it is not there (404, 410 …)."""
+    if got.ok:
+        return ""
+    if got.status is not None and not got.error:
+        transient = got.status in TRANSIENT_STATUSES or got.status >= 500
+        return f"页面返回 HTTP {got.status}" if transient else ""
+    lowered = got.error.lower()
+    if got.error == ROBOTS_REFUSAL or "不是网页" in got.error:
+        return got.error
+    if "econnreset" in lowered or "socket hang up" in lowered or "connection reset" in lowered:
+        return "连接被重置"
+    if "econnrefused" in lowered:
+        return "连接被拒绝"
+    if "timeout" in lowered or "timed out" in lowered:
+        return f"页面在{timeout_seconds:g}秒内未打开（超时）"
+    return describe_probe_error(got.error, None, timeout_seconds).replace("首页", "页面")
+
+
+async def refetch(context: SiteContext, url: str) -> Fetched:
+    """Fetch a page again with a fresh request (a re-test: the run's fetcher keeps the failed answer)."""
+    if not await context.politeness.allowed(url, context.browser_context.request):
+        return Fetched(url, None, ROBOTS_REFUSAL, None)
+    await context.politeness.wait_turn(url)
+    return await fetch_one(context.browser_context.request, url, context.settings.page_timeout_seconds)
 
 
 def fetcher(context: SiteContext) -> PageFetcher:
     """The site run's page fetcher (created on first use, shared by the families), holding every page the
-    site map read, so those are never fetched again."""
+    site map read whole, so those are never fetched again (a page the walk read only in part is fetched)."""
     if context.fetcher is None:
         context.fetcher = PageFetcher(context.browser_context.request, context.settings.fetch_per_host,
                                       context.settings.page_timeout_seconds, context.politeness)
         for page in context.site_map.pages.values() if context.site_map else ():
-            if page.parsed is not None:
+            if page.parsed is not None and page.complete:
                 for url in dict.fromkeys((page.url, page.final_url or page.url)):
                     context.fetcher.remember(Fetched(url, page.status, "", page.parsed))
     return context.fetcher
 
 
-async def _pager(page: Page) -> dict:
-    try:
-        return dict(await page.evaluate(_PAGER_JS))
-    except PlaywrightError:
-        return {"next": "", "pages": 0, "items": 0}
-
-
-def _mapped_list(site_map: SiteMap, column: ColumnCandidate, as_of: date, scope: str) -> ColumnList | None:
-    """A column's list as the site map read it (its first page and the list pages after it)."""
-    first = site_map.page(column.url)
-    if first is None or not first.ok:
-        return None
+def mapped_list(site_map: SiteMap, column: MapColumn, as_of: date, scope: str) -> ColumnList:
+    """A column's list as the site map read it: its first page and the list pages after it (the walk read the
+    first whole; ``unread`` names the later ones it could not)."""
+    first = column.page
     pages = [first, *site_map.list_pages_of(first.url)]
+    unread = tuple(p for p in site_map.pages.values() if p.column_of == first.url and p.unverified)
     items = [item for item in list_items(pages, as_of) if in_scope(item.href, scope)]
     text = first.facts.pager_text if first.facts else ""
     total_pages = _count(r"共\s*(\d+)\s*页", text)
     total_items = _count(r"共\s*(\d+)\s*条", text)
     truncated = first.list_cut or total_pages > len(pages)
     shown_total = total_pages if total_pages > len(pages) else (0 if truncated else len(pages))
-    return ColumnList(column, first.final_url or first.url, tuple(items), len(pages), shown_total,
-                      max(total_items, len(items)), "", truncated)
+    candidate = ColumnCandidate(column.name, column.url, column.column_class, column.source)
+    return ColumnList(candidate, first.final_url or first.url, tuple(items), len(pages), shown_total,
+                      max(total_items, len(items)), "", truncated, unread)
 
 
 def _count(pattern: str, text: str) -> int:
     found = re.search(pattern, text)
     return int(found.group(1)) if found else 0
-
-
-async def read_list(context: SiteContext, column: ColumnCandidate) -> ColumnList | None:
-    """A column's list: as the site map read it; without a map, read in the browser, following 下一页 up to
-    the settings' page limit."""
-    if context.site_map is not None:
-        mapped = _mapped_list(context.site_map, column, context.as_of, context.scope)
-        if mapped is not None:
-            return mapped
-    url, items, anchor = column.url, [], ""
-    pages_read, pages_total, items_total = 0, 0, 0
-    seen_urls: set[str] = set()
-    while url and pages_read < context.settings.max_list_pages and url not in seen_urls:
-        seen_urls.add(url)
-        _, snapshot = await context.visit(url, column.name)
-        if snapshot is None:
-            break
-        group, found = main_list(snapshot, context.as_of)
-        pages_read += 1
-        anchor = anchor or (group.anchor if group else "")
-        known = {item.href for item in items}
-        items += [item for item in found if item.href not in known and in_scope(item.href, context.scope)]
-        pager = await _pager(context.page)
-        pages_total = max(pages_total, pager["pages"], pages_read)
-        items_total = max(items_total, pager["items"])
-        url = normalise_url(pager["next"]) if pager["next"] and in_scope(pager["next"], context.scope) else ""
-    if pages_read == 0:
-        return None
-    truncated = bool(url)  # a next page remained when the page limit stopped the reading
-    if truncated and pages_total <= pages_read:
-        pages_total = 0  # the pager did not say how many pages there are
-    return ColumnList(column, column.url, tuple(items), pages_read, pages_total, max(items_total, len(items)), anchor,
-                      truncated)
 
 
 def sample_items(items: Sequence[DatedItem], since: date | None, cap: int) -> list[DatedItem]:
