@@ -122,7 +122,8 @@ class SiteContext:
 
     def evidence(self, page: Page | None = None) -> PageEvidence:
         """Evidence of the page as it is now (one screenshot, boxed per finding)."""
-        return PageEvidence(page or self.page, self.store, self.index, self.settings.max_screenshot_height)
+        return PageEvidence(page or self.page, self.store, self.index, self.settings.max_screenshot_height,
+                            screenshot_timeout_seconds=self.settings.screenshot_timeout_seconds)
 
     def add(self, findings: Iterable[Finding | None]) -> None:
         """Keep the findings of indicators the suite's rule set applies."""
@@ -130,7 +131,8 @@ class SiteContext:
 
     async def snapshot(self, label: str) -> PageSnapshot:
         """Snapshot the current page as it is rendered now (``label`` names it in progress messages)."""
-        return await take_snapshot(self.page, self.site.hints.footer_selector)
+        return await take_snapshot(self.page, self.site.hints.footer_selector,
+                                   load_timeout_seconds=self.settings.page_timeout_seconds)
 
     async def visit(self, url: str, label: str) -> tuple[Visit, PageSnapshot | None]:
         """Open a URL in the site's page within the page budget and snapshot it when it opened.
@@ -140,7 +142,7 @@ class SiteContext:
         if not await self.politeness.allowed(url, self.browser_context.request):
             return Visit(url, url, None, ROBOTS_REFUSAL, 0.0, now()), None
         await self.politeness.wait_turn(url)
-        visit = await open_page(self.page, url, self.settings.page_timeout_seconds)
+        visit = await open_page(self.page, url, self.settings.page_timeout_seconds, self.settings.load_wait_seconds)
         if not visit.ok:
             return visit, None
         await settle(self.page, self.settings.site_map)

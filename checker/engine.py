@@ -203,14 +203,16 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
         started, finished = now(), {}
         journal.start(RunHeader(digest, as_of, started))
     limit = asyncio.Semaphore(suite.settings.concurrency)
-    politeness = Politeness(suite.settings.min_request_interval_seconds, suite.settings.respect_robots)
+    politeness = Politeness(suite.settings.min_request_interval_seconds, suite.settings.respect_robots,
+                            request_timeout_seconds=suite.settings.page_timeout_seconds)
     run_budget = suite.settings.run_timeout_seconds
     deadline = time.monotonic() + run_budget if run_budget else None
     unchecked: list[UncheckedSite] = []
     async with async_playwright() as playwright:
         if options.browser_endpoint or options.cdp_endpoint:
             browser = await connect_browser(playwright, options.browser_endpoint, options.cdp_endpoint,
-                                            options.remote_browser_path)
+                                            options.remote_browser_path,
+                                            suite.settings.browser_connect_timeout_seconds)
         else:
             browser = await launch_browser(playwright, options.browser_path, options.headed)
         link_checker = LinkChecker(suite.settings.links, user_agent=await _user_agent(browser))

@@ -104,7 +104,8 @@ async def _warning_evidence(context: SiteContext) -> list[Evidence]:
     strict = await browser.new_context(locale="zh-CN", viewport=context.page.viewport_size)
     try:
         page = await strict.new_page()
-        await open_page(page, context.site.url, context.rules.availability.timeout_seconds)
+        await open_page(page, context.site.url, context.rules.availability.timeout_seconds,
+                        context.settings.load_wait_seconds)
         anchor = await tag_first(page, FAILURE_MESSAGE_SELECTORS)
         return await context.evidence(page).capture(anchor)
     finally:
@@ -152,7 +153,8 @@ class AvailabilityCheck:
             if look:
                 await asyncio.sleep(pause)  # the looks are spread like any re-test (settings.retest)
             await context.politeness.wait_turn(context.site.url)
-            visit = await open_page(context.page, context.site.url, rules.timeout_seconds)
+            visit = await open_page(context.page, context.site.url, rules.timeout_seconds,
+                                    context.settings.load_wait_seconds)
             reason = "" if visit.ok else describe_probe_error(visit.error, visit.status, rules.timeout_seconds)
             probes.append(Probe(visit.ok, visit.seconds, reason, visit.status, visit.at))
             if visit.ok:
