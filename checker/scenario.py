@@ -115,7 +115,13 @@ class Site(_Strict):
 
 
 class LinkSettings(_Strict):
-    """How links are crawled and checked (链接不可用): scope limits, politeness and retries."""
+    """How links are crawled and checked (链接不可用): scope limits, politeness and retries.
+
+    A link that fails for a moment (5xx, 408/425/429, timeout, reset, refused, TLS, a name that does not
+    resolve) is looked at again as the run's ``settings.retest`` says: ``attempts`` looks in all, look k no
+    earlier than k pauses after the first, the pause being ``max(retry_pause_seconds, spread_seconds /
+    (attempts - 1))``; a Retry-After holds the host longer (up to ``max_retry_after_seconds``).
+    """
 
     enabled: bool = Field(default=True, description="检查链接可用性")
     max_pages: int = Field(default=200, ge=1, description="每个站点最多抓取的页面数")
@@ -131,8 +137,15 @@ class LinkSettings(_Strict):
     concurrency: int = Field(default=32, ge=1, le=512, description="同时检查的链接总数上限")
     min_interval_seconds: float = Field(default=0.1, ge=0, le=60, description="同一主机两次检查请求的最小间隔")
     timeout_seconds: float = Field(default=15, gt=0, le=120, description="单个链接的超时时间")
-    retry_pause_seconds: float = Field(default=2, ge=0, le=60, description="5xx/超时/连接重置后重试前的等待")
-    max_retry_after_seconds: float = Field(default=60, ge=0, le=600, description="遵守 Retry-After 的最长等待")
+    retry_pause_seconds: float = Field(
+        default=2, ge=0, le=60,
+        description="链接暂时失败（5xx、429、超时、连接重置等）后两次尝试之间的最短等待；按 settings.retest 复测："
+                    "共尝试 attempts 次，间隔取本值与 spread_seconds/(attempts-1) 中较大者（默认 max(2, 10/2)=5 秒），"
+                    "每次都失败的链接记为未能核查（持续返回 500 等服务器错误的记为疑似不可用）")
+    max_retry_after_seconds: float = Field(
+        default=60, ge=0, le=600,
+        description="遵守 Retry-After 的最长等待（服务器要求等待时，下一次尝试至少等到那时，"
+                    "同一主机的其他请求也等待）")
     budget_seconds: float = Field(default=180, gt=0,
                                   description="每个站点抓取与检查链接的时间预算（超出后其余链接记为未检查）")
 

@@ -26,6 +26,7 @@ from checker.links.model import FoundLink, LinkResult, LinkStatus
 from checker.links.page_fetch import FETCH_ERRORS, fetch_html, page_session
 from checker.links.static_links import static_links
 from checker.politeness import Politeness
+from checker.runlog import LOG
 from checker.scenario import LinkSettings
 
 if TYPE_CHECKING:
@@ -186,6 +187,7 @@ class SiteCrawler:
         try:
             fetched = await fetch_html(self._http(), url, self._proxy(url))
         except FETCH_ERRORS as error:
+            LOG.info("抓取页面失败：%s", url, exc_info=True)
             self.report.pages.append(CrawledPage(url, depth, url, None, f"{type(error).__name__}: {error}"[:160]))
             return ()
         status = fetched.status
@@ -212,6 +214,7 @@ class SiteCrawler:
         try:
             return prepare_url(url).host
         except UnsupportedUrl:
+            LOG.debug("无法取得主机名：%s", url, exc_info=True)
             return None
 
     def _turn(self, url: str) -> contextlib.AbstractAsyncContextManager[None]:

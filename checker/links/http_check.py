@@ -3,9 +3,16 @@
 A check asks HEAD first and confirms any HEAD failure with GET (many servers refuse or mishandle HEAD;
 a wrong 链接不可用 costs a site points, so a failure is only believed when GET agrees). GET never reads a
 large body: the answer's headers decide. Redirects are followed here (at most 10) so the chain is recorded
-and loops are named. 404/403/410 and other 4xx are definite; 5xx, 429, timeouts, resets and refused
-connections are tried once more (with GET) after a pause and become suspect/timeout only if they fail
-again; a name that does not resolve is definite. A certificate error is recorded in ``note`` and the
+and loops are named. 404/403/410 and other 4xx are definite at the first look.
+
+Everything else that fails is looked at again (with GET), as the run's re-test policy says
+(``settings.retest``: ``attempts`` looks in all, spread over ``spread_seconds``; the pause between looks is
+``max(retry_pause_seconds, spread_seconds / (attempts - 1))``, and a Retry-After the server sent holds the
+host's gate at least that long): 5xx, 408/425/429, timeouts, resets, refused connections and TLS failures
+become suspect/timeout only if every look failed; a host name that does not resolve is broken only if it
+still does not resolve at the last look. Without a policy (``govcheck links``) a failure is looked at once
+more after ``retry_pause_seconds``. When each look was made is kept (:meth:`LinkChecker.looks`), so a report
+can say how often and when a failure was confirmed. A certificate error is recorded in ``note`` and the
 check goes on without verification for that host.
 """
 
@@ -17,6 +24,7 @@ import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin
 
@@ -39,14 +47,17 @@ from checker.links.http_support import (
 )
 from checker.links.model import LinkResult, LinkStatus
 from checker.runlog import LOG
-from checker.scenario import LinkSettings
+from checker.scenario import LinkSettings, RetestSettings
 
 MAX_REDIRECTS = 10
 DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; {USER_AGENT_SUFFIX})"
 EXTERNAL_OFF = "未检查外部链接（设置）"
 LOOPBACK_ONLY = "测试环境只访问本机"
 _SMALL_BODY = 64 * 1024  # GET bodies up to this size are read so the connection can be reused
-_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_RETRY_STATUSES = frozenset({408, 425, 429, 502, 503, 504})
+"""Answers that say "not now" (a look to repeat), not "not there"; every other 5xx is repeated too."""
+ONE_RETRY = RetestSettings(attempts=2, spread_seconds=0)
+"""Without the run's policy: one more look after ``retry_pause_seconds`` (the ``govcheck links`` command)."""
 _STATUS_NAMES = {403: "禁止访问", 404: "页面不存在", 410: "页面已删除", 401: "需要登录", 429: "请求过多"}
 
 
@@ -57,6 +68,8 @@ class _Trace:
     requests: int = 0
     notes: list[str] = field(default_factory=list)
     urgent: bool = False
+    sent: list[tuple[float, datetime]] = field(default_factory=list)
+    """When each request went out (past the host's gate): monotonic and wall-clock time."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,11 @@ class _Answer:
 
 @dataclass(frozen=True)
 class _Outcome:
-    """One attempt (a HEAD or GET chain): a status, or ``transient`` when a retry could change it."""
+    """One attempt (a HEAD or GET chain): a status, or ``transient`` when a retry could change it.
+
+    ``unresolved``: the host name did not resolve; looked at again like a transient failure, but broken
+    (not suspect) when it still does not resolve at the last look.
+    """
 
     status: LinkStatus
     reason: str = ""
@@ -79,19 +96,23 @@ class _Outcome:
     transient: bool = False
     timed_out: bool = False
     retry_after: float | None = None
+    unresolved: bool = False
 
 
 class LinkChecker:
     """Checks link URLs over HTTP for a whole run (shared by all sites, so each unique URL is asked once).
 
     ``check`` never raises (short of cancellation); ``results`` gives every outcome so far, keyed by the URL
-    as the caller gave it. With ``loopback_only`` (default: env GOVCHECK_LOOPBACK_ONLY=1) nothing but
-    127.0.0.1 / localhost / ::1 is contacted; other hosts are excluded, which keeps tests off the network.
+    as the caller gave it, and ``looks`` when each look at a URL was made. ``retest`` is the run's re-test
+    policy (``settings.retest``); without it a failure is looked at once more. With ``loopback_only``
+    (default: env GOVCHECK_LOOPBACK_ONLY=1) nothing but 127.0.0.1 / localhost / ::1 is contacted; other
+    hosts are excluded, which keeps tests off the network.
     """
 
-    def __init__(self, settings: LinkSettings, *, user_agent: str | None = None,
-                 loopback_only: bool | None = None) -> None:
+    def __init__(self, settings: LinkSettings, *, retest: RetestSettings | None = None,
+                 user_agent: str | None = None, loopback_only: bool | None = None) -> None:
         self.settings = settings
+        self.retest = retest or ONE_RETRY
         self.user_agent = user_agent or DEFAULT_USER_AGENT
         self.loopback_only = loopback_only_from_env() if loopback_only is None else loopback_only
         self._exclude = [re.compile(pattern) for pattern in settings.exclude]
@@ -101,6 +122,7 @@ class LinkChecker:
         self._verifying: ssl.SSLContext | None = None
         self._tasks: dict[str, asyncio.Task[LinkResult]] = {}
         self._results: dict[str, LinkResult] = {}
+        self._looks: dict[str, tuple[datetime, ...]] = {}
 
     async def __aenter__(self) -> LinkChecker:
         return self
@@ -117,6 +139,20 @@ class LinkChecker:
     def results(self) -> dict[str, LinkResult]:
         """Every URL checked (or excluded, or refused as unsupported) so far, by the URL as given."""
         return dict(self._results)
+
+    @property
+    def pause_seconds(self) -> float:
+        """The pause between two looks at a failing URL: the policy's spread over its looks, at least
+        ``retry_pause_seconds``."""
+        return max(self.settings.retry_pause_seconds, self.retest.pause_seconds())
+
+    def looks(self, url: str) -> tuple[datetime, ...]:
+        """When each look at ``url`` (as given to :meth:`check`) started; empty when it was not requested."""
+        try:
+            return self._looks.get(prepare_url(url).request_url, ())
+        except UnsupportedUrl:
+            LOG.debug("链接地址无法处理：%s", url, exc_info=True)
+            return ()
 
     async def aclose(self) -> None:
         """Stop unfinished checks and close the HTTP connections."""
@@ -144,6 +180,7 @@ class LinkChecker:
         try:
             target = prepare_url(url)
         except UnsupportedUrl as error:
+            LOG.debug("不支持检查的链接：%s", url, exc_info=True)
             return self._keep(LinkResult(url, LinkStatus.UNSUPPORTED, reason=str(error)))
         if external and not self.settings.external:
             # Only this caller's view: the same URL may be internal to another site of the run.
@@ -177,18 +214,29 @@ class LinkChecker:
                               attempts=trace.requests, elapsed_seconds=time.monotonic() - started)
 
     async def _run(self, target: Target, trace: _Trace, started: float) -> LinkResult:
-        outcome = await self._attempt(target, trace, first=True)
+        looks: list[tuple[float, datetime]] = []
+        outcome = await self._look(target, trace, looks)
+        while outcome.transient and len(looks) < self.retest.attempts:
+            # Look k goes out no earlier than k pauses after the first, so the looks span the policy's
+            # spread; a Retry-After the server sent holds the host's gate (this look too) at least as long.
+            await asyncio.sleep(max(0.0, looks[0][0] + len(looks) * self.pause_seconds - time.monotonic()))
+            outcome = await self._look(target, trace, looks)
         if outcome.transient:
-            if outcome.retry_after is None:
-                await asyncio.sleep(self.settings.retry_pause_seconds)
-            # With Retry-After the host gate holds this retry (and the host's other requests) long enough.
-            retried = await self._attempt(target, trace, first=False)
-            outcome = _after_retry(retried) if retried.transient else retried
+            outcome = _after_looks(outcome, len(looks))
         return LinkResult(
             target.request_url, outcome.status, http_status=outcome.http_status, reason=outcome.reason,
             redirects=outcome.chain if len(outcome.chain) > 1 else (), note="；".join(dict.fromkeys(trace.notes)),
             attempts=trace.requests, elapsed_seconds=time.monotonic() - started,
         )
+
+    async def _look(self, target: Target, trace: _Trace, looks: list[tuple[float, datetime]]) -> _Outcome:
+        """One look (an attempt), noting when its first request went out."""
+        sent = len(trace.sent)
+        try:
+            return await self._attempt(target, trace, first=not looks)
+        finally:
+            looks.append(trace.sent[sent] if len(trace.sent) > sent else (time.monotonic(), datetime.now(UTC)))
+            self._looks[target.request_url] = tuple(at for _, at in looks)
 
     async def _attempt(self, target: Target, trace: _Trace, *, first: bool) -> _Outcome:
         use_head = first and not self._gate.host(target.host).head_refused
@@ -255,6 +303,7 @@ class LinkChecker:
             problem = certificate_problem(error)
             if problem is None:
                 raise
+            LOG.info("证书错误，忽略证书继续检查：%s（%s）", target.request_url, problem, exc_info=True)
             host.certificate = problem
             trace.notes.append(_certificate_note(problem))
             return await self._send(target, method, trace, verify=False)
@@ -262,6 +311,7 @@ class LinkChecker:
     async def _send(self, target: Target, method: str, trace: _Trace, *, verify: bool) -> _Answer:
         async with self._gate.turn(target.host, urgent=trace.urgent):
             trace.requests += 1
+            trace.sent.append((time.monotonic(), datetime.now(UTC)))
             tls: ssl.SSLContext | bool = self._tls_context() if verify else False
             async with asyncio.timeout(self.settings.timeout_seconds):
                 proxy = self._proxies.for_url(target.scheme, target.host)
@@ -297,12 +347,19 @@ def _failed(failure: Failure, chain: tuple[str, ...]) -> _Outcome:
         return _Outcome(LinkStatus.TIMEOUT, failure.reason, None, chain, transient=True, timed_out=True)
     if failure.kind == "invalid":
         return _Outcome(LinkStatus.UNSUPPORTED, failure.reason, None, chain)
+    if failure.kind == "dns":  # a resolver may stumble too: broken only if the name still does not resolve
+        return _Outcome(LinkStatus.BROKEN, failure.reason, None, chain, transient=True, unresolved=True)
     status = LinkStatus.SUSPECT if failure.transient else LinkStatus.BROKEN
     return _Outcome(status, failure.reason, None, chain, transient=failure.transient)
 
 
-def _after_retry(outcome: _Outcome) -> _Outcome:
-    """The final word on an attempt that failed transiently twice: timeout stays timeout, the rest suspect."""
+def _after_looks(outcome: _Outcome, looks: int) -> _Outcome:
+    """The final word on a URL whose every look failed transiently: a name that never resolved is broken,
+    a timeout stays timeout, the rest suspect; the reason says when the failure was looked at again."""
+    if looks < 2:
+        return replace(outcome, transient=False) if outcome.unresolved else outcome
+    if outcome.unresolved:
+        return replace(outcome, transient=False, reason=f"{outcome.reason}（重试后仍失败）")
     if outcome.timed_out:
         return replace(outcome, reason=f"超时（{outcome.reason}，重试后仍超时）")
     return replace(outcome, status=LinkStatus.SUSPECT, reason=f"{outcome.reason}（重试后仍失败）")

@@ -147,6 +147,7 @@ async def inspect_links(context: BrowserContext | None, site_url: str, scope: st
         try:
             crawl = await asyncio.wait_for(crawler.crawl(), timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
+            LOG.info("链接抓取超出时间预算（%g秒）：%s", budget, site_url, exc_info=True)
             crawl = crawler.report
             crawl.notes.append(f"链接检查超出时间预算（{budget:g}秒），抓取在{len(crawl.pages)}个页面处停止")
         await _check_found(crawl, queue, schedule, deadline)
