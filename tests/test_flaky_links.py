@@ -264,3 +264,23 @@ def test_the_family_reports_the_broken_link_only_and_the_busy_one_as_coverage(fl
     assert [u.what for u in record.unverified] == ["附件“一直繁忙的附件.xls”（" + flaky.base + "/files/down.xls）"]
     assert "HTTP 503" in record.unverified[0].reason and len(record.unverified[0].attempts) >= 2
     assert "未能核查" in record.note
+
+
+def test_hidden_links_are_judged_only_from_a_home_page_that_was_read() -> None:
+    from checker.checks.hidden_links import PROBE, HiddenLink, HiddenLinksCheck, HiddenLinksObservation
+    from checker.observation import failed, seen
+    from checker.rules import HiddenLinkRules, RuleSet
+
+    links = [HiddenLink("http://casino.example.com/", "博彩", "display:none", "<a>", "1"),
+             HiddenLink("http://x/inner", "内部", "display:none", "<a>", "2")]
+    rules = RuleSet(hidden_links=HiddenLinkRules(indicator="content.typo", severity="veto"))
+    check = HiddenLinksCheck()
+    unread = HiddenLinksObservation([failed(PROBE, "页面返回 HTTP 503", url=HOME, at=T0)], T0, links, HOME, HOME)
+    assert check.judge(unread, rules, T0.date(), T0) == [] and check.note(unread) == ""
+    read = HiddenLinksObservation([seen(PROBE, 2, url=HOME, at=T0)], T0, [], HOME, HOME)
+    again = HiddenLinksObservation([seen(PROBE, 2, url=HOME, at=T0 + timedelta(seconds=5))], T0, links, HOME, HOME)
+    unread.merged(again)  # a re-test that read the page brings what it read
+    findings = check.judge(unread, rules, T0.date(), T0)
+    assert [f.target for f in findings] == ["http://casino.example.com/"]
+    assert findings[0].seen_at == T0 + timedelta(seconds=5) and "疑似暗链1个" in check.note(unread)
+    assert check.judge(read, rules, T0.date(), T0) == []

@@ -8,13 +8,20 @@ check with evidence (visible in the report's coverage) rather than scored; a sui
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from importlib import resources
 from urllib.parse import urlsplit
 
+from playwright.async_api import Error as PlaywrightError
+
 from checker.checks.findings import make_finding
 from checker.context import SiteContext
-from checker.results import Severity
+from checker.family import ObservingFamily, load_failure_reason
+from checker.observation import Observation, failed, seen
+from checker.results import Evidence, Finding, Severity
+from checker.rules import RuleSet
+from checker.runlog import LOG
 from checker.visit import now
 
 _SCRIPT = resources.files("checker").joinpath("hidden_links.js").read_text(encoding="utf-8")
@@ -60,31 +67,90 @@ def finding_detail(link: HiddenLink) -> str:
             f"（隐藏方式：{link.reason}）。源代码：{link.html}")
 
 
-class HiddenLinksCheck:
+PROBE = "首页隐藏链接"
+"""The one probe of this family: the home page's links, read for hidden ones."""
+
+
+@dataclass
+class HiddenLinksObservation(Observation):
+    """The home page's hidden links (every one, internal or not), the site they were judged against, and
+    the evidence taken of each off-domain one (by its anchor)."""
+
+    links: list[HiddenLink] = field(default_factory=list)
+    site_url: str = ""
+    page_url: str = ""
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+
+    def merged(self, again: Observation) -> None:
+        """Take a re-test's probe and, when it read the page, what it read."""
+        super().merged(again)
+        probe = again.probe(PROBE)
+        if isinstance(again, HiddenLinksObservation) and probe is not None and probe.judgeable:
+            self.links, self.page_url, self.evidence = again.links, again.page_url, again.evidence
+            self.seen_at = again.seen_at
+
+
+class HiddenLinksCheck(ObservingFamily[HiddenLinksObservation]):
     """Looks for 暗链 on the home page and records them with evidence (no catalogue id to score them yet)."""
 
     name = "hidden_links"
     label = "排查暗链"
     indicators: tuple[str, ...] = ()
 
-    async def run(self, context: SiteContext) -> str:
-        """Scan the home page's links for hidden ones leading off the government's domains."""
+    async def observe(self, context: SiteContext) -> HiddenLinksObservation:
+        """Read the home page's links for hidden ones and photograph those leading off the government's domains."""
+        return await self._look(context, reopen=False)
+
+    async def observe_again(self, context: SiteContext, earlier: HiddenLinksObservation) -> Observation:
+        """Open the home page afresh and read it again."""
+        return await self._look(context, reopen=True)
+
+    async def _look(self, context: SiteContext, *, reopen: bool) -> HiddenLinksObservation:
         context.require_home()
-        if context.page.url != context.home.url:
-            await context.visit(context.home.url, "首页")
-        raw = await context.page.evaluate(_SCRIPT)
-        links = judge_hidden_links([HiddenLink(**item) for item in raw], context.site.url)
-        rule = context.rules.hidden_links
-        if rule.indicator:
-            context.add([
-                make_finding(rule.indicator, Severity(rule.severity), finding_detail(link), url=context.page.url,
-                             target=link.href, seen_at=now(), evidence=await context.evidence().capture(link.anchor),
+        home_url = context.home.url if context.home is not None else context.site.url
+        observation = HiddenLinksObservation(site_url=context.site.url, page_url=home_url)
+        if reopen or context.page.url != home_url:
+            visit, _snapshot = await context.visit(home_url, "首页")
+            if not visit.ok:
+                reason = load_failure_reason(visit, context.settings.page_timeout_seconds)
+                observation.probes = [failed(PROBE, reason, url=home_url, at=visit.at)]
+                return observation
+        at = now()
+        try:
+            raw = await context.page.evaluate(_SCRIPT)
+        except PlaywrightError as error:
+            LOG.warning("读取首页链接出错：%s", home_url, exc_info=True)
+            reason = f"读取首页链接出错（{type(error).__name__}）"
+            observation.probes = [failed(PROBE, reason, url=home_url, at=at)]
+            return observation
+        observation.page_url = context.page.url
+        observation.links = [HiddenLink(**item) for item in raw]
+        observation.seen_at = at
+        observation.probes = [seen(PROBE, len(observation.links), url=observation.page_url, at=at)]
+        off = judge_hidden_links(observation.links, context.site.url)
+        for link in off if context.rules.hidden_links.indicator else off[:3]:
+            observation.evidence[link.anchor] = await context.evidence().capture(link.anchor)
+        if off and not context.rules.hidden_links.indicator:
+            context.outcome.journey_evidence[self.name] = [shot for link in off[:3]
+                                                           for shot in observation.evidence[link.anchor]]
+        return observation
+
+    def judge(self, observation: HiddenLinksObservation, rules: RuleSet, as_of: date,
+              seen_at: datetime) -> list[Finding]:
+        """Findings under the suite's rule for the off-domain hidden links, when the suite names one; pure."""
+        probe = observation.probe(PROBE)
+        rule = rules.hidden_links
+        if probe is None or not probe.judgeable or not rule.indicator:
+            return []
+        when = probe.attempts[-1] if probe.attempts else seen_at
+        return [make_finding(rule.indicator, Severity(rule.severity), finding_detail(link), url=observation.page_url,
+                             target=link.href, seen_at=when, evidence=observation.evidence.get(link.anchor, []),
                              title="疑似暗链")
-                for link in links
-            ])
-        elif links:
-            evidence = []
-            for link in links[:3]:
-                evidence += await context.evidence().capture(link.anchor)
-            context.outcome.journey_evidence[self.name] = evidence
-        return describe(links)
+                for link in judge_hidden_links(observation.links, observation.site_url)]
+
+    def note(self, observation: HiddenLinksObservation) -> str:
+        """How many hidden off-domain links the home page showed, each with how it hides (none when unread)."""
+        probe = observation.probe(PROBE)
+        if probe is None or not probe.judgeable:
+            return ""
+        return describe(judge_hidden_links(observation.links, observation.site_url))
