@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
 
-from checker.context import SiteContext
+from checker.context import SiteContext, SkipCheck
 from checker.observation import Observation, attempts_text, unverified_note, unverified_records
 from checker.results import Finding
 from checker.rules import RuleSet
@@ -59,17 +59,36 @@ class ObservingFamily(ABC, Generic[ObservationT]):
         """A short Chinese summary of what was looked at, for the coverage record."""
         return ""
 
+    retests: bool = True
+    """Whether the family makes looks of its own that are re-tested. A family that only reads the site map
+    sets it false: the walk already looked again at every page it could not read whole, and its probes carry
+    those attempts' times."""
+
+    async def photograph(self, context: SiteContext, observation: ObservationT,
+                         findings: list[Finding]) -> list[Finding]:
+        """The findings with their evidence (I/O after the pure judge); by default as judged."""
+        return findings
+
+    def blind(self, observation: ObservationT) -> str:
+        """Why nothing could be judged because the family's main look failed every time ('' when it did not):
+        the check is then recorded as skipped with this reason, its failed looks as coverage."""
+        return ""
+
     async def run(self, context: SiteContext) -> str:
-        """Observe (with re-tests), judge, and record coverage of what still failed."""
-        observation = await observe_with_retests(self, context)
+        """Observe (with re-tests), judge, photograph, and record coverage of what still failed."""
+        observation = await (observe_with_retests(self, context) if self.retests else self.observe(context))
         seen_at = observation.seen_at or now()
-        context.add(self.judge(observation, context.rules, context.as_of, seen_at))
+        findings = self.judge(observation, context.rules, context.as_of, seen_at)
+        context.add(await self.photograph(context, observation, findings))
         failures = observation.failures()
         if failures:
             context.outcome.unverified[self.name] = unverified_records(failures)
             for probe in failures:
                 LOG.warning("%s · %s: 未能核查 %s（%s）%s %s", context.site.name, self.name, probe.key, probe.reason,
                             attempts_text(probe), probe.url)
+        blind = self.blind(observation)
+        if blind:
+            raise SkipCheck(blind)
         return "；".join(part for part in (self.note(observation), unverified_note(failures)) if part)
 
 

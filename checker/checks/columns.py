@@ -14,10 +14,11 @@ from datetime import date, datetime
 
 from checker.checks.freshness import ColumnObservation, column_findings, judge_column, judge_home
 from checker.checks.publishing_io import tag_text
-from checker.checks.reach import PhotographedFamily, unique_key
+from checker.checks.reach import unique_key
 from checker.classify import classify_column, is_placeholder
 from checker.context import SiteContext
 from checker.discover import ColumnCandidate, DatedItem, home_items, newest, normalise_url
+from checker.family import ObservingFamily
 from checker.observation import Observation, Probe, ProbeStatus, absent, attempts_text, seen
 from checker.observe import PageSnapshot
 from checker.results import ColumnRecord, Evidence, Finding
@@ -37,7 +38,7 @@ class HomeObservation(Observation):
     url: str = ""
 
 
-class HomeFreshnessCheck(PhotographedFamily[HomeObservation]):
+class HomeFreshnessCheck(ObservingFamily[HomeObservation]):
     """首页不更新: the newest dated item on the home page against the home age rule."""
 
     name = "home"
@@ -161,7 +162,7 @@ def _unread_column(page: SitePage) -> bool:
     return page.via.structural and classify_column(_unread_name(page)) is not None
 
 
-class ColumnsCheck(PhotographedFamily[ColumnsObservation]):
+class ColumnsCheck(ObservingFamily[ColumnsObservation]):
     """栏目不更新 and 空白栏目 on every column the site map found, at any depth, whatever its name."""
 
     name = "columns"

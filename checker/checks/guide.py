@@ -14,9 +14,9 @@ from datetime import date, datetime
 
 from checker.checks.findings import make_finding
 from checker.checks.publishing_io import fetch_failure, fetcher, refetch
-from checker.checks.reach import PhotographedFamily
 from checker.context import SiteContext
 from checker.discover import normalise_url
+from checker.family import ObservingFamily
 from checker.fetch import Fetched
 from checker.htmlpage import ParsedPage
 from checker.observation import Observation, Probe, absent, failed, seen, unverified_note
@@ -215,7 +215,7 @@ def _guide_probe(text: str, got: Fetched, at: datetime, timeout: float) -> Probe
     return absent(GUIDE_KEY, reason=got.reason(), url=got.url, at=at, value=guide)
 
 
-class GuideCheck(PhotographedFamily[GuideObservation]):
+class GuideCheck(ObservingFamily[GuideObservation]):
     """政府信息公开指南: present under 政府信息公开, and a guide in content."""
 
     name = "guide"

@@ -13,7 +13,7 @@ from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 
-from checker.checks.reach import Look, PhotographedFamily, look_at, reach_column, unique_key
+from checker.checks.reach import Look, look_at, reach_column, unique_key
 from checker.checks.surveys import (
     InterviewSeen,
     SurveySeen,
@@ -24,6 +24,7 @@ from checker.checks.surveys import (
     survey_period,
 )
 from checker.context import SiteContext, SkipCheck
+from checker.family import ObservingFamily
 from checker.observation import Observation, Probe, ProbeStatus, absent, failed, seen, unverified_note
 from checker.observe import PageSnapshot
 from checker.results import Evidence, Finding
@@ -108,7 +109,7 @@ class SurveyObservation(Observation):
     (probe ``征集反馈：title``, its value the survey with the page's text)."""
 
 
-class SurveyCheck(PhotographedFamily[SurveyObservation]):
+class SurveyCheck(ObservingFamily[SurveyObservation]):
     """未开展征集调查 / 征集调查无反馈: read the 征集调查 list and each closed survey's result page."""
 
     name = "surveys"
@@ -262,7 +263,7 @@ class InterviewObservation(Observation):
     (probe ``最近一期访谈页面``, an :class:`InterviewSeen`)."""
 
 
-class InterviewCheck(PhotographedFamily[InterviewObservation]):
+class InterviewCheck(ObservingFamily[InterviewObservation]):
     """未开展在线访谈 / 访谈形式单一: the newest 在线访谈 by date, and whether its page has images or media."""
 
     name = "interviews"

@@ -28,10 +28,11 @@ from checker.checks.publishing_io import (
     sample_items,
     with_evidence,
 )
-from checker.checks.reach import PhotographedFamily, unique_key
+from checker.checks.reach import unique_key
 from checker.context import SiteContext, SkipCheck
 from checker.discover import ColumnCandidate, DatedItem, main_list
 from checker.docmeta import read_meta
+from checker.family import ObservingFamily
 from checker.fetch import Fetched
 from checker.observation import Observation, Probe, absent, failed, seen
 from checker.results import Finding
@@ -115,7 +116,7 @@ def _detail_keys(column: ColumnCandidate, items: Sequence[DatedItem]) -> list[st
     return [unique_key(used, f"{column.name}《{item.title}》", item.href) for item in items]
 
 
-class PublishingCheck(PhotographedFamily[PublishingObservation]):
+class PublishingCheck(ObservingFamily[PublishingObservation]):
     """Policy files (文号, validity marks) and their 解读 (links both ways, rich forms in the window)."""
 
     name = "publishing"

@@ -17,10 +17,9 @@ from typing import TypeVar
 from playwright.async_api import Error as PlaywrightError
 
 from checker.context import SiteContext, SkipCheck
-from checker.family import ObservingFamily, failed_load, load_failure_reason, observe_with_retests
-from checker.observation import Observation, attempts_text, unverified_note, unverified_records
+from checker.family import failed_load, load_failure_reason
+from checker.observation import Observation
 from checker.observe import PageSnapshot
-from checker.results import Finding
 from checker.runlog import LOG
 from checker.scenario import SiteKind
 from checker.sitemap.columns import find_pages
@@ -30,49 +29,6 @@ from checker.visit import now
 REACHABLE_ROLES = (PageRole.COLUMN, PageRole.HUB, PageRole.FORM, PageRole.OTHER)
 
 ObservationT = TypeVar("ObservationT", bound=Observation)
-
-
-class PhotographedFamily(ObservingFamily[ObservationT]):
-    """An :class:`ObservingFamily` whose findings are photographed once judged, and which is skipped (未能核查)
-    when its main look failed every time.
-
-    ``judge`` stays pure; :meth:`photograph` (I/O) opens the pages the findings are about and adds their
-    evidence; :meth:`blind` says when nothing at all could be judged (the column the family reads never
-    opened), so the check is recorded as skipped with the failed looks as its coverage.
-
-    A family that only reads the site map sets ``retests`` false: the walk already looked again at every page
-    it could not read whole (``settings.retest``), and its probes carry those attempts' times.
-    """
-
-    retests: bool = True
-    """Whether the family makes looks of its own (pages it opens or fetches) that are re-tested."""
-
-    async def photograph(self, context: SiteContext, observation: ObservationT,
-                         findings: list[Finding]) -> list[Finding]:
-        """The findings with their evidence (by default as judged: the observation carried it)."""
-        return findings
-
-    def blind(self, observation: ObservationT) -> str:
-        """Why nothing could be judged when the family's main look failed ('' when it did not): the check is
-        then recorded as skipped with this reason, its failed looks as coverage."""
-        return ""
-
-    async def run(self, context: SiteContext) -> str:
-        """Observe (with re-tests), judge, photograph, and record coverage of what still failed."""
-        observation = await (observe_with_retests(self, context) if self.retests else self.observe(context))
-        seen_at = observation.seen_at or now()
-        findings = self.judge(observation, context.rules, context.as_of, seen_at)
-        context.add(await self.photograph(context, observation, findings))
-        failures = observation.failures()
-        if failures:
-            context.outcome.unverified[self.name] = unverified_records(failures)
-            for probe in failures:
-                LOG.warning("%s · %s: 未能核查 %s（%s）%s %s", context.site.name, self.name, probe.key, probe.reason,
-                            attempts_text(probe), probe.url)
-        blind = self.blind(observation)
-        if blind:
-            raise SkipCheck(blind)
-        return "；".join(part for part in (self.note(observation), unverified_note(failures)) if part)
 
 
 @dataclass(frozen=True)

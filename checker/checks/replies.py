@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from checker.checks.findings import iso, make_finding
-from checker.checks.reach import PhotographedFamily, link_text, mapped_column
+from checker.checks.reach import link_text, mapped_column
 from checker.context import SiteContext, SkipCheck
 from checker.dates import find_dates
+from checker.family import ObservingFamily
 from checker.observation import Observation, Probe, absent, seen, unverified_note
 from checker.observe import PageSnapshot
 from checker.results import Evidence, Finding, Severity
@@ -115,7 +116,7 @@ def _rows_probe(key: str, page: SitePage, snapshot: PageSnapshot, as_of: date, a
     return seen(key, rows, url=url, at=at) if rows else absent(key, reason="列表无留言", url=url, at=at, value=())
 
 
-class RepliesCheck(PhotographedFamily[RepliesObservation]):
+class RepliesCheck(ObservingFamily[RepliesObservation]):
     """Read the public message list (every page back to a year before as_of) and judge the replies."""
 
     name = "replies"
