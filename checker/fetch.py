@@ -35,6 +35,13 @@ class Fetched:
         """Whether the page answered and could be read."""
         return self.page is not None
 
+    @property
+    def transient(self) -> bool:
+        """Whether the fetch failed as a look (no answer, or 5xx/429): worth fetching again, never remembered."""
+        if self.page is not None or self.error == ROBOTS_REFUSAL:
+            return False
+        return self.status is None or self.status >= 500 or self.status in (408, 429)
+
     def reason(self) -> str:
         """Why the page could not be read, in the words of the coverage note."""
         return self.error or f"HTTP {self.status}"
@@ -60,7 +67,10 @@ async def fetch_one(request: APIRequestContext, url: str, timeout_seconds: float
 
 
 class PageFetcher:
-    """Fetches pages concurrently with at most ``per_host`` requests in flight per host, caching results."""
+    """Fetches pages concurrently with at most ``per_host`` requests in flight per host, caching results.
+
+    A failed look (no answer, 5xx, 429) is not cached: the next family that asks fetches the page afresh.
+    """
 
     def __init__(self, request: APIRequestContext, per_host: int, timeout_seconds: float,
                  politeness: Politeness | None = None) -> None:
@@ -85,13 +95,16 @@ class PageFetcher:
         host = urlsplit(url).netloc
         limit = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
         async with limit:
-            if url not in self._cache:
-                if not await self._politeness.allowed(url, self._request):
-                    self._cache[url] = Fetched(url, None, ROBOTS_REFUSAL, None)
-                else:
-                    await self._politeness.wait_turn(url)
-                    self._cache[url] = await fetch_one(self._request, url, self._timeout)
-        return self._cache[url]
+            if url in self._cache:
+                return self._cache[url]
+            if not await self._politeness.allowed(url, self._request):
+                fetched = Fetched(url, None, ROBOTS_REFUSAL, None)
+            else:
+                await self._politeness.wait_turn(url)
+                fetched = await fetch_one(self._request, url, self._timeout)
+            if not fetched.transient:
+                self._cache[url] = fetched
+            return fetched
 
     async def fetch(self, urls: Iterable[str]) -> dict[str, Fetched]:
         """Every URL fetched (once), by URL."""

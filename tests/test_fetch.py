@@ -105,3 +105,43 @@ def test_per_host_limit_is_respected(server: str) -> None:
     got = fetch_all(urls, per_host=2)
     assert all(page.ok for page in got.values())
     assert 1 <= _Handler.most <= 2
+
+
+class _FlakyRequest:
+    """A request client whose first GET of each URL answers 503 and later ones the page."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    async def get(self, url: str, **_: object) -> object:
+        self.calls.append(url)
+        status = 503 if self.calls.count(url) == 1 else 200
+
+        return _Answer(status, url)
+
+
+class _Answer:
+    """What the fake client answers: a status and a small HTML page."""
+
+    def __init__(self, status: int, url: str) -> None:
+        self.status = status
+        self.url = url
+        self.headers = {"content-type": "text/html; charset=utf-8"}
+
+    async def body(self) -> bytes:
+        return "<html><body><h1>政策文件</h1></body></html>".encode()
+
+
+def test_a_failed_look_is_not_remembered_and_a_later_ask_fetches_afresh() -> None:
+    import asyncio
+
+    from checker.fetch import PageFetcher
+
+    request = _FlakyRequest()
+    fetcher = PageFetcher(request, per_host=2, timeout_seconds=5)  # type: ignore[arg-type]
+    first = asyncio.run(fetcher.fetch(["http://127.0.0.1:9/a"]))["http://127.0.0.1:9/a"]
+    assert not first.ok and first.transient and first.status == 503
+    second = asyncio.run(fetcher.fetch(["http://127.0.0.1:9/a"]))["http://127.0.0.1:9/a"]
+    assert second.ok and not second.transient
+    asyncio.run(fetcher.fetch(["http://127.0.0.1:9/a"]))
+    assert request.calls == ["http://127.0.0.1:9/a"] * 2, "a page read whole is fetched once"
