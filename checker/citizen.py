@@ -19,9 +19,8 @@ from playwright.async_api import BrowserContext, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
-from checker.family import failed_load, load_failure_reason
 from checker.observe import PageSnapshot
-from checker.visit import Visit, now
+from checker.visit import Visit, failed_load, load_failure_reason, now
 
 
 @dataclass(frozen=True)
@@ -215,6 +214,11 @@ class AnswerWatch:
         await self._idle.wait()
         if self._answered_documents:
             await self._committed.wait()
+
+    def refused(self) -> MissedAnswer | None:
+        """The first request the server answered badly (reset, 5xx/429); requests still pending do not count
+        (a page may keep a connection open on purpose)."""
+        return self._missed[0] if self._missed else None
 
     def missed(self, timeout_seconds: float) -> MissedAnswer | None:
         """The first request the server did not answer properly (reset, 5xx/429), or one still pending after

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from playwright.async_api import BrowserContext, Page
 
+from checker.citizen import AnswerWatch
 from checker.evidence import EvidenceStore
 from checker.fetch import PageFetcher
 from checker.lexicon import TypoEntry
@@ -142,10 +144,16 @@ class SiteContext:
         if not await self.politeness.allowed(url, self.browser_context.request):
             return Visit(url, url, None, ROBOTS_REFUSAL, 0.0, now()), None
         await self.politeness.wait_turn(url)
-        visit = await open_page(self.page, url, self.settings.page_timeout_seconds, self.settings.load_wait_seconds)
-        if not visit.ok:
-            return visit, None
-        await settle(self.page, self.settings.site_map)
+        with AnswerWatch(self.browser_context, self.page, [urlsplit(url).hostname or ""]) as watch:
+            visit = await open_page(self.page, url, self.settings.page_timeout_seconds,
+                                    self.settings.load_wait_seconds)
+            if not visit.ok:
+                return visit, None
+            await settle(self.page, self.settings.site_map)
+            missed = watch.refused()
+        if missed is not None:
+            # The document came, but a script or the data it fetches did not: what shows is not the page.
+            return replace(visit, error=f"页面未完整加载：{missed.reason}（{missed.url}）"), None
         return visit, await self.snapshot(label)
 
 

@@ -20,7 +20,9 @@ from checker.observation import Observation, attempts_text, unverified_note, unv
 from checker.results import Finding
 from checker.rules import RuleSet
 from checker.runlog import LOG
-from checker.visit import Visit, describe_probe_error, now
+from checker.visit import TRANSIENT_STATUSES, failed_load, load_failure_reason, now
+
+__all__ = ["TRANSIENT_STATUSES", "ObservingFamily", "failed_load", "load_failure_reason", "observe_with_retests"]
 
 ObservationT = TypeVar("ObservationT", bound=Observation)
 
@@ -116,21 +118,3 @@ async def observe_with_retests(family: ObservingFamily[ObservationT], context: S
         observation.merged(await family.observe_again(context, observation))
     return observation
 
-
-TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
-"""HTTP answers that say the server stumbled (a failed look), not that the page is missing."""
-
-
-def failed_load(visit: Visit) -> bool:
-    """Whether opening a page failed as a look: no answer (timeout, reset, DNS…) or a transient 5xx/429.
-
-    A 404 or 410 is an answer — the page is not there — and may be judged; a 503 may not.
-    """
-    if visit.error:
-        return True
-    return visit.status is not None and (visit.status in TRANSIENT_STATUSES or visit.status >= 500)
-
-
-def load_failure_reason(visit: Visit, timeout_seconds: float) -> str:
-    """A Chinese reason for a page that did not open: 页面在20秒内未打开（超时）, 连接被重置, 页面返回 HTTP 503 …"""
-    return describe_probe_error(visit.error, visit.status, timeout_seconds).replace("首页", "页面")
