@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
 import threading
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
 import pytest
 
+from benchmarks.bench_faults import build_parser as build_fault_parser
+from benchmarks.bench_faults import compare_results_file
+from benchmarks.bench_faults import relate_to_clean as relate_fault_runs_to_clean
+from benchmarks.bench_faults import run_figures as run_fault_figures
+from benchmarks.bench_faults import summary as fault_summary
 from benchmarks.bench_publishing import run
 from benchmarks.govcheck_run import Limits, crawl_site
 from benchmarks.link_site import LinkSiteServer, build_site
 from benchmarks.linkchecker_run import VENV, parse_csv, run_linkchecker
 from benchmarks.policy_site import PolicySiteServer, generate_site
 from benchmarks.proctree import run_measured
+from checker.cli import DEMO_BASE
+from checker.demo.fault_run import demo_suite_text
+from checker.demo.faults import FaultPlan
+from checker.demo.truth import compare_items, compare_with_ground_truth, seeded
+from checker.results import Finding, RunResult, Severity, SiteResult, Verdict, write_results
 
 
 def test_generator_seeds_missing_numbers_and_expired_files() -> None:
@@ -117,3 +131,73 @@ def test_linkchecker_baseline_reports_the_seeded_failures() -> None:
     with LinkSiteServer(30) as site:
         _measured, counted = run_linkchecker(VENV / "bin" / "linkchecker", site.base + "/", 4)
     assert set(counted["invalid"]) == site.failing
+
+
+def _synthetic_result(findings: dict[str, list[tuple[str, str]]]) -> RunResult:
+    """A run result with the given (indicator, target) findings per site name, nothing else."""
+    moment = datetime(2020, 11, 6, 10, tzinfo=UTC)
+    sites = [SiteResult(name=name, unit=name, kind="portal", url="http://127.0.0.1:1/", verdict=Verdict.FAIL,
+                        score=90, findings=[Finding(indicator=indicator, severity=Severity.DEDUCTION, title="t",
+                                                    detail="d", target=target) for indicator, target in items])
+             for name, items in findings.items()]
+    return RunResult(suite="示例", as_of=date(2020, 11, 6), started_at=moment, finished_at=moment, sites=sites)
+
+
+def test_fault_bench_reads_its_options() -> None:
+    args = build_fault_parser().parse_args(["--rates", "0,5%,0.2", "--seeds", "7,8", "--ref", "b0dbbd1",
+                                            "--baseline", "HEAD~1", "--subprocess"])
+    assert args.rates == [0.0, 0.05, 0.2] and args.seeds == [7, 8] and args.refs == ["b0dbbd1", "HEAD~1"]
+    assert args.subprocess and args.current and args.stall_seconds == 4.0
+    defaults = build_fault_parser().parse_args([])
+    assert defaults.rates == [0.0, 0.05, 0.1, 0.2] and defaults.seeds == [7] and defaults.refs == []
+    for bad in (["--rates", "150%"], ["--rates", "x"], ["--seeds", "a"]):
+        with pytest.raises(SystemExit):
+            build_fault_parser().parse_args(bad)
+
+
+def test_fault_bench_compares_a_synthetic_result_with_the_ground_truth(tmp_path: Path) -> None:
+    judged = {"availability.unreachable", "column.not_updated"}
+    expected = seeded(judged)
+    assert ("示例市住房和城乡建设局", "availability.unreachable", "/bm/zjj/") in expected
+    lost = ("示例市人民政府门户网站", "column.not_updated", "规划计划")
+    kept = sorted(expected - {lost})
+    assert len(kept) == len(expected) - 1
+    by_site: dict[str, list[tuple[str, str]]] = {}
+    for site, indicator, target in kept:
+        url = "http://127.0.0.1:9/bm/zjj/" if target == "/bm/zjj/" else target  # URLs compare by path
+        by_site.setdefault(site, []).append((indicator, url))
+    by_site.setdefault("示例市教育局", []).append(("column.not_updated", "不存在的栏目"))
+    result = _synthetic_result(by_site)
+    comparison = compare_with_ground_truth(result, judged)
+    assert comparison.lost == {lost}
+    assert comparison.false == {("示例市教育局", "column.not_updated", "不存在的栏目")}
+    assert len(comparison.found) == len(kept) and not comparison.exact
+    assert comparison.as_dict()["lost"] == [{"site": "示例市人民政府门户网站", "indicator": "column.not_updated",
+                                            "target": "规划计划"}]
+    path = write_results(result, tmp_path)
+    assert compare_results_file(path, judged)[0] == comparison  # as another version's results.json is read
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["sites"][0]["from_a_later_version"] = True
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    comparison_from_json, _, note = compare_results_file(path, judged)
+    assert comparison_from_json == comparison and "按 JSON 直接比较" in note
+
+
+def test_fault_bench_summary_relates_each_run_to_the_clean_one() -> None:
+    plan = FaultPlan.even(0.5, seed=7)
+    for n in range(20):
+        plan.decide("GET", f"/{n}")
+    empty = compare_items(set(), set())
+    runs = [run_fault_figures("current", FaultPlan.even(0.0, seed=7), 0.0, empty, 100.0, {}),
+            run_fault_figures("current", plan, 0.5, empty, 150.0,
+                              {"unchecked": [{"name": "x"}], "sites": [{"name": "s", "checks": [
+                                  {"check": "links", "status": "skipped", "unverified": [{"what": "页面"}]}]}]})]
+    assert runs[1]["requests"] == 20 and sum(runs[1]["faults"].values()) == len(plan.log) == len(runs[1]["fault_log"])
+    assert runs[1]["unchecked_sites"] == ["x"] and runs[1]["unverified_count"] == 1
+    assert runs[1]["checks_not_done"] == [{"site": "s", "check": "links", "status": "skipped", "note": ""}]
+    relate_fault_runs_to_clean(runs)
+    assert runs[1]["checks_not_done_count"] == 1 and runs[1]["checks_not_done_beyond_clean"][0]["check"] == "links"
+    lines = fault_summary(runs)
+    assert [line["vs_clean"] for line in lines] == [1.0, 1.5] and lines[1]["faults"] == len(plan.log)
+    assert DEMO_BASE in (resources.files("checker.demo") / "suite.yaml").read_text(encoding="utf-8")
+    assert DEMO_BASE not in demo_suite_text("http://127.0.0.1:4321/")
