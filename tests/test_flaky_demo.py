@@ -1,0 +1,46 @@
+"""The demo behind a flaky server: 10% of requests reset, answered 503 or stalled (fixed seed), and the run
+reports exactly the clean ground truth — no finding invented from a failed look, none lost to one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.demo.fault_run import FaultRun, run_demo_under_faults
+from checker.demo.faults import FaultPlan
+from checker.results import CheckStatus
+
+pytestmark = pytest.mark.browser
+
+SEED = 7
+Flaky = tuple[FaultPlan, FaultRun, Path]
+
+
+@pytest.fixture(scope="module")
+def flaky_run(tmp_path_factory: pytest.TempPathFactory) -> Flaky:
+    plan = FaultPlan.even(0.10, seed=SEED)
+    out_dir = tmp_path_factory.mktemp("flaky-demo")
+    run = run_demo_under_faults(plan, out_dir)
+    return plan, run, out_dir
+
+
+def test_the_server_really_failed_a_tenth_of_the_requests(flaky_run: Flaky) -> None:
+    plan, _, _ = flaky_run
+    counts = plan.counts()
+    injected = counts["reset"] + counts["error"]
+    assert counts["requests"] > 500 and injected / counts["requests"] > 0.05, counts
+
+
+def test_ten_percent_faults_give_exactly_the_clean_ground_truth(flaky_run: Flaky) -> None:
+    _, run, _ = flaky_run
+    assert not run.comparison.false, f"invented by failed looks: {sorted(run.comparison.false)}"
+    assert not run.comparison.lost, f"lost to failed looks: {sorted(run.comparison.lost)}"
+
+
+def test_no_check_errs_and_the_run_log_keeps_what_failed(flaky_run: Flaky) -> None:
+    _, run, out_dir = flaky_run
+    errors = [(site.name, check.check, check.note) for site in run.result.sites for check in site.checks
+              if check.status is CheckStatus.ERROR]
+    assert not errors
+    assert "请求失败" in (out_dir / "run.log").read_text(encoding="utf-8")
