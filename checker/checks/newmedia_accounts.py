@@ -2,13 +2,15 @@
 
 A web profile page is read like any page: its newest post date and a 留言/评论/咨询 entry. An account
 that only an app can open (a WeChat official account) is recorded for a person's check, with the QR
-evidence, instead of guessed.
+evidence, instead of guessed. An account page that does not load (timeout, reset, 5xx) is a failed look:
+it is opened again (``settings.retest``) and judged when it opens, else it is coverage (未能核查) — its
+freshness and interaction are neither guessed nor dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -18,9 +20,12 @@ from checker.checks.findings import iso, make_finding
 from checker.context import SiteContext, SkipCheck
 from checker.dates import find_dates
 from checker.discover import home_items, newest
+from checker.family import ObservingFamily, failed_load, load_failure_reason
+from checker.observation import Observation, Probe, ProbeStatus, absent, failed, seen
 from checker.observe import PageSnapshot
 from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet, age_cutoff, describe_age
+from checker.runlog import LOG
 from checker.visit import now
 
 APP_ONLY_HOSTS = ("weixin.qq.com", "mp.weixin.qq.com", "open.weixin.qq.com", "u.wechat.com", "douyin.com",
@@ -86,47 +91,107 @@ def accounts_to_follow(payloads: Sequence[str], captions: dict[str, str],
     return list(found.values())
 
 
-class NewMediaAccountsCheck:
+@dataclass
+class AccountsObservation(Observation):
+    """The accounts followed, one probe each (keyed by name): ``seen`` holds an :class:`AccountSeen`, ``absent``
+    an account page that answered it is not there (a 4xx), ``failed`` one that did not load."""
+
+    targets: list[tuple[str, str, str]] = field(default_factory=list)
+    """(probe key, name, address) of every account followed, in order."""
+
+
+def account_keys(targets: Sequence[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Each (name, url) with its probe key: 新媒体账号“name”, the address added when two share a name."""
+    keyed: list[tuple[str, str, str]] = []
+    for name, url in targets:
+        key = f"新媒体账号“{name}”"
+        if any(key == earlier for earlier, _, _ in keyed):
+            key = f"新媒体账号“{name}”（{url}）"
+        keyed.append((key, name, url))
+    return keyed
+
+
+def judge_accounts(observation: AccountsObservation, rules: RuleSet, as_of: date,
+                   seen_at: datetime) -> list[Finding]:
+    """Findings of every account seen (a pure function); an account page that did not load makes none."""
+    findings: list[Finding] = []
+    for probe in observation.probes:
+        if probe.status is not ProbeStatus.SEEN or probe.value is None:
+            continue
+        account: AccountSeen = probe.value
+        if account.seen_at is None:
+            account = replace(account, seen_at=probe.attempts[-1] if probe.attempts else seen_at)
+        findings += judge_account(account, rules, as_of)
+    return findings
+
+
+class NewMediaAccountsCheck(ObservingFamily[AccountsObservation]):
     """Open each account the footer's QR codes or the suite point to; judge freshness and interaction."""
 
     name = "newmedia_accounts"
     label = "检查政务新媒体账号"
     indicators = ("newmedia.not_updated", "newmedia.no_interaction")
 
-    async def run(self, context: SiteContext) -> str:
-        """Follow, read and judge every account; app-only ones are marked for a person."""
+    async def observe(self, context: SiteContext) -> AccountsObservation:
+        """Follow and read every account; app-only ones are marked for a person, with the QR evidence."""
         declared = [(f"{a.name} {a.platform}".strip(), a.url) for a in context.site.hints.newmedia if a.url]
-        targets = accounts_to_follow(context.outcome.qr_payloads, context.qr_captions, declared)
+        targets = account_keys(accounts_to_follow(context.outcome.qr_payloads, context.qr_captions, declared))
         if not targets:
             raise SkipCheck("页脚二维码未解出账号地址，场景也未申报账号地址，无账号可核查")
+        probes = [await self._read(context, key, name, url) for key, name, url in targets]
+        return AccountsObservation(probes, now(), targets=targets)
+
+    async def observe_again(self, context: SiteContext, earlier: AccountsObservation) -> Observation:
+        """Open again, in a fresh page load, the account pages that did not load."""
+        retry = {probe.key for probe in earlier.failures()}
+        probes = [await self._read(context, key, name, url) for key, name, url in earlier.targets if key in retry]
+        return Observation(probes, now())
+
+    def judge(self, observation: AccountsObservation, rules: RuleSet, as_of: date,
+              seen_at: datetime) -> list[Finding]:
+        """Freshness and interaction of every account seen."""
+        return judge_accounts(observation, rules, as_of, seen_at)
+
+    def note(self, observation: AccountsObservation) -> str:
+        """Each account with its newest post, 需人工核查, or 无法打开."""
         notes = []
-        for name, url in targets:
-            account = await self._read(context, name, url)
-            if account is None:
-                notes.append(f"{name}（无法打开，见二维码检查）")
-                continue
-            context.add(judge_account(account, context.rules, context.as_of))
-            notes.append(f"{name}（{'最新' + iso(account.newest) if account.readable else '需人工核查'}）")
+        for probe in observation.probes:
+            name = next((n for key, n, _ in observation.targets if key == probe.key), probe.key)
+            if probe.status is ProbeStatus.SEEN and probe.value is not None:
+                account: AccountSeen = probe.value
+                notes.append(f"{name}（{'最新' + iso(account.newest) if account.readable else '需人工核查'}）")
+            elif probe.status is ProbeStatus.ABSENT:
+                notes.append(f"{name}（无法打开：{probe.reason}，见二维码检查）")
         return "；".join(notes)
 
-    async def _read(self, context: SiteContext, name: str, url: str) -> AccountSeen | None:
+    async def _read(self, context: SiteContext, key: str, name: str, url: str) -> Probe:
+        at = now()
         if needs_app(url):
             shots = await self._qr_evidence(context)
-            return AccountSeen(name, url, False, seen_at=now(), evidence=tuple(shots))
+            return seen(key, AccountSeen(name, url, False, seen_at=at, evidence=tuple(shots)), url=url, at=at)
         context.step(f"新媒体账号：{name}")
-        visit, snapshot = await context.visit(url, name)
+        try:
+            visit, snapshot = await context.visit(url, name)
+        except PlaywrightError as error:
+            LOG.warning("新媒体账号页面未能读取：%s", url, exc_info=True)
+            first_line = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+            return failed(key, f"页面未能读取：{first_line}", url=url, at=at)
+        if failed_load(visit):
+            reason = load_failure_reason(visit, context.settings.page_timeout_seconds)
+            said = reason if reason.startswith("页面") else f"页面未能打开：{reason}"
+            return failed(key, said, url=url, at=at,
+                          evidence=await context.evidence().capture(None))
         if snapshot is None or not visit.ok:
-            return None
+            return absent(key, reason=f"HTTP {visit.status}" if visit.status else visit.error[:120], url=url, at=at)
         latest = _newest_post(snapshot, context)
         entry = next((row for group in snapshot.groups if group.region in ("main", "aside") for row in group.rows
                       if len(row.title) <= 8 and any(w in row.title for w in INTERACTION_WORDS)), None)
         account = AccountSeen(name, context.page.url, True, latest[0] if latest else None,
-                              entry.title if entry else "", now())
+                              entry.title if entry else "", at)
         if judge_account(account, context.rules, context.as_of):
             anchor = (await _tag_text(context, latest[1]) if latest else "") or snapshot.main_anchor
-            account = AccountSeen(account.name, account.url, True, account.newest, account.interaction,
-                                  account.seen_at, tuple(await context.evidence().capture(anchor)))
-        return account
+            account = replace(account, evidence=tuple(await context.evidence().capture(anchor)))
+        return seen(key, account, url=account.url, at=at, evidence=account.evidence)
 
     async def _qr_evidence(self, context: SiteContext) -> list[Evidence]:
         """The home page's footer (where the QR code is), boxed."""
