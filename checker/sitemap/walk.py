@@ -5,6 +5,14 @@ list pages (pagination written by scripts included) → articles; plus the 网�
 page is opened once, in a browser tab, and read when the page has settled: a list a script fills after
 ``load`` is waited for (the network and the DOM go quiet), never a fixed sleep. Images, media and fonts are
 not downloaded. What the budgets cut is said in the map's notes.
+
+A government server drops requests. A page whose load failed (no answer, reset, 5xx/429) or whose read is
+incomplete (one of the site's frames, scripts or data requests failed, or had not finished when the page
+was read) is looked at again, as ``settings.retest`` says: it waits in a deferred queue, without holding a
+tab, until its pause is over, while the walk goes on; at the end the walk waits only for what is still
+pending. Stylesheets, images and fonts do not make a read incomplete: the walk reads the DOM's text and
+links, which a missing stylesheet does not remove (it can only show more), and images are not even loaded.
+Each page keeps the time of every attempt and its final :class:`~checker.sitemap.model.ReadState`.
 """
 
 from __future__ import annotations
@@ -15,12 +23,14 @@ import heapq
 import itertools
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
@@ -28,10 +38,11 @@ from checker.htmlpage import parse_html
 from checker.links.crawl import TAB_PAGES
 from checker.observe import _SNAPSHOT_JS, navigated_away, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
-from checker.scenario import SiteMapSettings
+from checker.runlog import LOG
+from checker.scenario import RetestSettings, SiteMapSettings
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage, facts_from_json
 from checker.sitemap.structure import OutLink, RoleView, followable, outgoing, page_name, page_role, pager_targets
-from checker.visit import now
+from checker.visit import describe_probe_error, now
 
 _HERE = resources.files("checker.sitemap")
 SETTLE_SCRIPT = _HERE.joinpath("settle.js").read_text(encoding="utf-8")
@@ -51,6 +62,112 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ACT_LIMIT = 20.0
 """Seconds any one script evaluation on a page may take before the page is given up as unreadable."""
 _NOT_FOLLOWED_FROM = (PageRole.ARTICLE, PageRole.FORM, PageRole.NEWMEDIA, PageRole.EXTERNAL)
+_SHAPING = {"document": "框架页面", "script": "脚本", "xhr": "数据请求", "fetch": "数据请求"}
+"""Requests whose failure changes what the page shows (its frames, scripts, data), by kind, in Chinese."""
+_NOT_FAILURES = ("err_aborted", "err_blocked_by_client")
+"""Request failures that are no server's: the page (or the walk's image block) cancelled the request."""
+_PASSING = ("err_connection_reset", "err_connection_closed", "err_connection_aborted", "err_empty_response",
+            "err_timed_out", "err_http2", "err_quic", "err_network_changed", "err_socket")
+"""Request failures that look like a server stumbling for a moment, not like a service that is gone."""
+_STUMBLES = frozenset({408, 425, 429})
+_IN_PLACE_JS = """() => {
+  const kinds = {script: '脚本', xmlhttprequest: '数据请求', fetch: '数据请求', iframe: '框架页面', frame: '框架页面'};
+  const failed = performance.getEntriesByType('resource')
+    .filter(e => kinds[e.initiatorType] && typeof e.responseStatus === 'number')
+    .filter(e => { try { return new URL(e.name).origin === location.origin; } catch (x) { return false; } })
+    .filter(e => e.responseStatus === 0 || e.responseStatus >= 500 || e.responseStatus === 429)
+    .map(e => [kinds[e.initiatorType], e.name, e.responseStatus]);
+  return failed;
+}"""
+"""A page read where another family left it was not watched as it loaded: its same-origin frames, scripts
+and data requests that failed (status 0: no answer) are found in its resource timing instead."""
+_OPEN_JS = "() => (window.__gcSettle && window.__gcSettle.open) ? [...window.__gcSettle.open.values()] : []"
+_READ_FIELDS = ("final_url", "status", "error", "role", "name", "snapshot", "facts", "parsed", "link_data", "path",
+                "note", "seen_at", "failure", "incomplete")
+"""What one attempt at a page gives: kept on the map's page when it is the best read so far."""
+
+
+def _site_key(host: str) -> str:
+    """The part of a host name that names its site: www.hz.gov.cn and static.hz.gov.cn are both hz.gov.cn."""
+    labels = host.lower().strip(".").split(".")
+    if len(labels) < 2 or labels[-1].isdigit():  # an IP address or a single name: itself
+        return host.lower()
+    second_level = len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in ("gov", "com", "org", "net", "edu", "ac")
+    return ".".join(labels[-3:] if second_level else labels[-2:])
+
+
+def _short(url: str) -> str:
+    parts = urlsplit(url)
+    shown = parts.path + (f"?{parts.query}" if parts.query else "")
+    return (shown or url)[:80]
+
+
+def _request_reason(failure: str, status: int | None, timeout_seconds: float) -> str:
+    """A Chinese reason for one failed request (连接被重置、HTTP 503 …)."""
+    if status is not None:
+        return f"HTTP {status}"
+    reason = describe_probe_error(failure, None, timeout_seconds)
+    return reason.replace("首页无法打开：", "").replace("首页", "请求")
+
+
+class _Watch:
+    """The requests one load of a page made that shape what it shows, and those that failed.
+
+    Counted: the site's own frames, scripts and data requests that got no answer (reset, timeout …) or a
+    5xx/429; and another site's frames and scripts whose failure looks passing (reset, timeout, 5xx/429: a
+    footer's 党政机关网站标识 is often another site's script). Not counted: another site's data requests
+    (statistics beacons say nothing about what the page shows), a name that does not resolve or a refused
+    connection on another site (a dead statistics service would leave every page incomplete), requests the
+    page itself cancelled, and what the walk does not load (images, fonts).
+    """
+
+    def __init__(self, tab: Page, own: Callable[[str], bool], timeout_seconds: float) -> None:
+        self._tab = tab
+        self._own = own
+        self._timeout = timeout_seconds
+        self.failures: dict[str, str] = {}
+
+    def attach(self) -> None:
+        """Start watching the tab's requests."""
+        self._tab.on("requestfailed", self._failed)
+        self._tab.on("response", self._response)
+
+    def detach(self) -> None:
+        """Stop watching (before the tab loads another page)."""
+        with contextlib.suppress(Exception):
+            self._tab.remove_listener("requestfailed", self._failed)
+            self._tab.remove_listener("response", self._response)
+
+    def _kind(self, request: Request, passing: bool) -> str:
+        """The request's kind in Chinese when its failure makes the read incomplete, else ""."""
+        kind = _SHAPING.get(request.resource_type, "")
+        if not kind:
+            return ""
+        if not self._own(request.url) and (request.resource_type in ("xhr", "fetch") or not passing):
+            return ""
+        if request.resource_type == "document":
+            try:
+                if request.frame.parent_frame is None:
+                    return ""  # the page itself: its load is judged by the navigation
+            except PlaywrightError:
+                return ""
+        return kind
+
+    def _failed(self, request: Request) -> None:
+        failure = (request.failure or "").lower()
+        if any(word in failure for word in _NOT_FAILURES):
+            return
+        kind = self._kind(request, passing=any(word in failure for word in _PASSING))
+        if kind:
+            why = _request_reason(request.failure or "", None, self._timeout)
+            self.failures.setdefault(request.url, f"{kind} {_short(request.url)} 未能加载（{why}）")
+
+    def _response(self, response: Response) -> None:
+        status = response.status
+        if status >= 500 or status == 429:
+            kind = self._kind(response.request, passing=True)
+            if kind:
+                self.failures.setdefault(response.url, f"{kind} {_short(response.url)} 未能加载（HTTP {status}）")
 
 
 async def settle(page: Page, settings: SiteMapSettings) -> str:
@@ -85,7 +202,8 @@ class SiteWalker:
     def __init__(self, context: BrowserContext, site_url: str, scope: str, settings: SiteMapSettings, *,
                  as_of: date, page_timeout_seconds: float, max_list_pages: int, politeness: Politeness | None = None,
                  skip_scopes: tuple[str, ...] = (), footer_selector: str | None = None, links_limit: int = 5000,
-                 deadline: float | None = None, extra_urls: list[tuple[str, str]] | None = None) -> None:
+                 deadline: float | None = None, extra_urls: list[tuple[str, str]] | None = None,
+                 retest: RetestSettings | None = None) -> None:
         self._context = context
         self._scope = scope
         self._settings = settings
@@ -106,14 +224,19 @@ class SiteWalker:
         self._articles: dict[str, int] = {}
         self._articles_left: set[str] = set()
         self._list_pages: dict[str, int] = {}
+        self._retest = retest or RetestSettings()
+        self._deferred: list[tuple[float, int, _Job]] = []
+        self._first_look: dict[str, float] = {}
+        self._hosts = {_site_key(urlsplit(url).hostname or "") for url in (site_url, scope)}
         self.map = SiteMap(site_url, scope)
 
     async def walk(self, home_page: Page | None = None) -> SiteMap:
-        """Walk from the home page; ``home_page`` is a tab already showing it (read there, not loaded again)."""
+        """Walk from the home page; ``home_page`` is a tab already showing it (read there, not loaded again,
+        unless that read fails or is incomplete: then it is loaded again like any failed page)."""
         start = _Job((0, 0, next(self._seq)), normalise_url(self.map.site_url), 0, (), LinkKind.START, None, "首页")
         self._queued.add(start.url)
         if home_page is not None:
-            await self._read_loaded(home_page, start, home_page.url, None)
+            await self._read_in_place(home_page, start)
         else:
             heapq.heappush(self._queue, start)
         for name, url in self._extra:  # scenario hints: columns discovery may not reach
@@ -143,22 +266,36 @@ class SiteWalker:
     def _out_of_time(self) -> bool:
         return self._deadline is not None and time.monotonic() >= self._deadline
 
+    def _take(self) -> _Job | None:
+        """The next page to open: a re-test whose pause is over, else the most structural, nearest queued page
+        while the page budget lasts (re-tests do not count against it: their pages are in the map already)."""
+        if self._deferred and self._deferred[0][0] <= time.monotonic():
+            return heapq.heappop(self._deferred)[2]
+        if self._queue and len(self.map.pages) < self._settings.max_pages:
+            return heapq.heappop(self._queue)
+        return None
+
+    async def _idle(self) -> None:
+        """Wait until another tab finishes a page or the next re-test is due (never past the deadline)."""
+        ends = [self._deferred[0][0]] if self._deferred else []
+        if self._deadline is not None:
+            ends.append(self._deadline)
+        timeout = max(0.0, min(ends) - time.monotonic()) if ends else None
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+
     async def _work(self, tabs: list[Page], slot: int) -> None:
-        """One tab's loop: open the most structural, nearest queued page until nothing is left."""
+        """One tab's loop: open due re-tests and queued pages until nothing is left or pending."""
         opened = 0
-        while True:
-            if self._out_of_time():
-                return
-            if not self._queue:
-                if self._in_flight == 0:
+        while not self._out_of_time():
+            job = self._take()
+            if job is None:
+                if self._in_flight == 0 and not self._deferred:
                     self._wake.set()
                     return
-                self._wake.clear()
-                await self._wake.wait()
+                await self._idle()
                 continue
-            if len(self.map.pages) >= self._settings.max_pages:
-                return
-            job = heapq.heappop(self._queue)
             self._in_flight += 1
             try:
                 tabs[slot] = await self._open(tabs[slot], job)
@@ -170,42 +307,106 @@ class SiteWalker:
                 self._wake.set()
 
     async def _open(self, tab: Page, job: _Job) -> Page:
-        """Open a job's page (a second attempt in a fresh tab when the first fails to load) and read it."""
-        page = SitePage(job.url, job.depth, job.path, job.via, job.parent, column_of=job.column_of,
+        """One attempt at a job's page: load it, read it, keep the best read so far on the map's page, and put
+        it in the deferred queue when the look failed and ``settings.retest`` allows another."""
+        page = self.map.pages.get(job.url)
+        if page is None:
+            page = self._page(job)
+            self.map.pages[job.url] = page
+            if self._politeness.respect_robots and not await self._politeness.allowed(job.url, self._context.request):
+                page.error = page.failure = ROBOTS_REFUSAL
+                return tab
+        trial = self._page(job)
+        await self._politeness.wait_turn(job.url)
+        self._first_look.setdefault(job.url, time.monotonic())
+        page.attempt_times = (*page.attempt_times, now())
+        tab, again = await self._attempt(tab, job, trial)
+        self._keep(page, trial)
+        self._retest_later(page, job, again)
+        return tab
+
+    def _page(self, job: _Job) -> SitePage:
+        return SitePage(job.url, job.depth, job.path, job.via, job.parent, column_of=job.column_of,
                         list_page=job.list_page)
-        self.map.pages[job.url] = page
-        if self._politeness.respect_robots and not await self._politeness.allowed(job.url, self._context.request):
-            page.error = ROBOTS_REFUSAL
-            return tab
-        for attempt in (1, 2):
-            page.attempts = attempt
-            await self._politeness.wait_turn(job.url)
+
+    async def _attempt(self, tab: Page, job: _Job, trial: SitePage) -> tuple[Page, str]:
+        """Load and read the page once into ``trial``; returns the tab to go on with and, when the look failed
+        (no answer, a 5xx/429, a failed read, an incomplete read), why."""
+        watch = _Watch(tab, self._own, self._timeout)
+        watch.attach()
+        try:
             try:
                 response = await tab.goto(job.url, wait_until="load", timeout=self._timeout * 1000)
-                page.status = response.status if response else None
-                page.error = ""
             except PlaywrightError as error:
-                page.error = (str(error).splitlines() or ["无法打开"])[0][:160]
-                tab = await self._replace(tab)
-                continue
-            if page.status is not None and page.status >= 500:
-                continue
-            break
-        if page.error or (page.status is not None and page.status >= 400):
-            return tab
-        await self._read_loaded(tab, job, tab.url, page)
-        return tab
+                trial.error = (str(error).splitlines() or ["无法打开"])[0][:160]
+                trial.failure = describe_probe_error(trial.error, None, self._timeout).replace("首页", "页面")
+                return await self._replace(tab), trial.failure
+            trial.status = response.status if response else None
+            if trial.status is not None and trial.status >= 400:
+                trial.failure = f"页面返回 HTTP {trial.status}"
+                transient = trial.status >= 500 or trial.status in _STUMBLES
+                return tab, trial.failure if transient else ""
+            await self._read_loaded(tab, job, tab.url, trial, watch)
+        finally:
+            watch.detach()
+        if trial.snapshot is None and trial.failure:  # the read itself failed: the tab may be stuck
+            return await self._replace(tab), trial.failure
+        return tab, trial.incomplete
+
+    async def _read_in_place(self, tab: Page, job: _Job) -> None:
+        """Read the home page where the availability family left it (its load was not watched: its failed
+        requests are found in its resource timing); a failed or incomplete read is re-tested like any other."""
+        page = self._page(job)
+        self.map.pages[job.url] = page
+        self._first_look[job.url] = time.monotonic()
+        page.attempt_times = (now(),)
+        trial = self._page(job)
+        await self._read_loaded(tab, job, tab.url, trial, None)
+        self._keep(page, trial)
+        self._retest_later(page, job, trial.failure if trial.snapshot is None else trial.incomplete)
+
+    def _own(self, url: str) -> bool:
+        """Whether a request goes to the site's own servers (a failed analytics or share widget of another
+        site says nothing about what the site shows)."""
+        host = urlsplit(url).hostname or ""
+        return bool(host) and _site_key(host) in self._hosts
+
+    @staticmethod
+    def _keep(page: SitePage, trial: SitePage) -> None:
+        """Keep the attempt's read on the map's page when it is the best so far: a whole read beats any
+        other, a partial read beats none (and a longer partial read a shorter one); a failed attempt after a
+        partial read leaves that read in place."""
+        if page.snapshot is not None and page.complete:
+            return
+        if page.snapshot is not None:
+            if trial.snapshot is None:
+                return
+            if trial.incomplete and len(trial.parsed.text if trial.parsed else "") < len(
+                    page.parsed.text if page.parsed else ""):
+                return
+        for name in _READ_FIELDS:
+            setattr(page, name, getattr(trial, name))
+
+    def _retest_later(self, page: SitePage, job: _Job, why: str) -> None:
+        """Put a failed look in the deferred queue, due a pause after the earlier one (the looks spread over
+        ``spread_seconds`` from the first), unless every attempt is spent."""
+        if not why or page.complete or page.attempts >= self._retest.attempts:
+            if why:
+                LOG.info("遍历：%s 尝试%d次仍未能完整读取（%s）", page.url, page.attempts, page.reason)
+            return
+        due = self._first_look[job.url] + self._retest.pause_seconds() * page.attempts
+        LOG.info("遍历：%s 第%d次读取失败（%s），稍后复测", page.url, page.attempts, why)
+        heapq.heappush(self._deferred, (due, next(self._seq), job))
+        self._wake.set()
 
     async def _replace(self, tab: Page) -> Page:
         with contextlib.suppress(PlaywrightError, TimeoutError):
             await asyncio.wait_for(tab.close(), timeout=5)
         return await self._new_tab()
 
-    async def _read_loaded(self, tab: Page, job: _Job, final_url: str, page: SitePage | None) -> None:
-        """Read a loaded page: wait for it to settle, then snapshot, structure, links and HTML."""
-        if page is None:
-            page = SitePage(job.url, job.depth, job.path, job.via, job.parent)
-            self.map.pages[job.url] = page
+    async def _read_loaded(self, tab: Page, job: _Job, final_url: str, page: SitePage, watch: _Watch | None) -> None:
+        """Read a loaded page into ``page``: wait for it to settle, then snapshot, structure, links and HTML;
+        say in ``page.incomplete`` which of the site's frames, scripts or data requests it lacks."""
         page.final_url = final_url
         page.seen_at = now()
         if not in_scope(final_url, self._scope) and job.depth > 0:
@@ -218,6 +419,7 @@ class SiteWalker:
         except PlaywrightError as error:  # the page moved on by itself while being read: read where it landed
             if not navigated_away(error):
                 page.error = f"读取页面失败：{str(error).splitlines()[0][:120]}"
+                page.failure = page.error
                 return
             with contextlib.suppress(PlaywrightError):
                 await tab.wait_for_load_state("load", timeout=self._timeout * 1000)
@@ -225,13 +427,14 @@ class SiteWalker:
             try:
                 data = await asyncio.wait_for(self._evaluate(tab), timeout=_ACT_LIMIT)
             except (PlaywrightError, TimeoutError) as again:
-                page.error = f"读取页面失败：{type(again).__name__}"
+                page.error = page.failure = f"读取页面失败：{type(again).__name__}"
                 return
         except TimeoutError:
-            page.error = f"读取页面超时（{_ACT_LIMIT:g}秒）"
+            page.error = page.failure = f"读取页面超时（{_ACT_LIMIT:g}秒）"
             return
         final_url = page.final_url
         snapshot_data, facts_data, link_data, html = data
+        page.incomplete = await self._incomplete(tab, watch, settled=not page.note)
         snapshot = snapshot_from_json(snapshot_data)
         facts = facts_from_json(facts_data)
         page.snapshot, page.facts, page.link_data = snapshot, facts, link_data
@@ -251,6 +454,26 @@ class SiteWalker:
             step = page.name if page.path[-1] != "更多" else f"{page.name}（更多）"
             page.path = (*page.path[:-1], step)
         self._follow(page, job)
+
+    async def _incomplete(self, tab: Page, watch: _Watch | None, settled: bool) -> str:
+        """Why the read lacks something, in Chinese ("" when whole): the site's frames, scripts or data
+        requests that failed, and, when the page never settled, its data requests still open."""
+        reasons = list(watch.failures.values()) if watch is not None else []
+        try:
+            if watch is None:
+                for kind, url, status in await asyncio.wait_for(tab.evaluate(_IN_PLACE_JS), timeout=_ACT_LIMIT):
+                    why = f"HTTP {status}" if status else "无应答"
+                    reasons.append(f"{kind} {_short(url)} 未能加载（{why}）")
+            if not settled:
+                for url in dict.fromkeys(await asyncio.wait_for(tab.evaluate(_OPEN_JS), timeout=_ACT_LIMIT)):
+                    if self._own(url):
+                        reasons.append(f"数据请求 {_short(url)} 在{self._settings.settle_seconds:g}秒内未完成")
+        except (PlaywrightError, TimeoutError):
+            LOG.debug("遍历：读取页面请求状态失败 %s", tab.url, exc_info=True)
+        if not reasons:
+            return ""
+        more = f"等{len(reasons)}项" if len(reasons) > 3 else ""
+        return "页面内容未加载完整：" + "；".join(reasons[:3]) + more
 
     async def _evaluate(self, tab: Page) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]:
         snapshot = await tab.evaluate(_SNAPSHOT_JS, {"footerSelector": self._footer_selector})
@@ -316,6 +539,8 @@ class SiteWalker:
         left = [job for job in self._queue if job.url not in self.map.pages]
         self.map.not_opened = len(left) + len(self.map.cut_by_budget)
         structural = sum(1 for job in left if job.rank[0] == 0)
+        if self._deferred:
+            self.map.notes.append(f"遍历超出时间预算，{len(self._deferred)}个未能读取完整的页面未及复测")
         if self._out_of_time() and left:
             self.map.notes.append(f"遍历超出时间预算，另有{len(left)}个页面未打开（其中栏目或导航页{structural}个）")
         elif left:
