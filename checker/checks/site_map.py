@@ -1,22 +1,38 @@
 """遍历站点: the one citizen-like walk of a site, whose map every later family reads.
 
 It runs right after the availability family (which opened the home page, read here where it stands). Its
-coverage note says what was opened, by role, what could not be opened and what the budgets cut.
+coverage note says what was opened, by role, how many pages needed a re-test and how many it recovered,
+what could still not be read (未能核查, also recorded as the check's unverified looks) and what the budgets
+cut.
+
+:class:`MapFamily` is the base of the families that only read the map: the walk already re-tested every
+page it could not read whole, so their observation is judged as it is (a re-test would read the same map).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import timedelta
+from typing import TypeVar
 
 from checker.context import CheckFamily, SiteContext
 from checker.discover import normalise_url
-from checker.sitemap.model import ROLE_NAMES, PageRole, SiteMap
+from checker.family import ObservingFamily, failed_load
+from checker.observation import Observation, Probe, attempts_text, unverified_note, unverified_records
+from checker.observe import PageSnapshot
+from checker.runlog import LOG
+from checker.sitemap.model import ROLE_NAMES, PageRole, SiteMap, SitePage
 from checker.sitemap.walk import SiteWalker
+from checker.visit import now
 
 RESERVED_FRACTION = 0.5
 """Of the site's remaining time, the share the walk leaves for the families that read its map."""
+
+ObservationT = TypeVar("ObservationT", bound=Observation)
 
 
 def with_site_map(families: Sequence[CheckFamily]) -> tuple[CheckFamily, ...]:
@@ -29,16 +45,43 @@ def with_site_map(families: Sequence[CheckFamily]) -> tuple[CheckFamily, ...]:
     return (*families[:at], SiteMapCheck(), *families[at:])
 
 
+def unread_probes(pages: Iterable[SitePage], what: str = "", part: str = "") -> list[Probe]:
+    """The ``failed`` probes of pages not read whole, keyed by their label (with the address when two pages
+    share one, and ``part`` after it: 未加载部分); ``what`` names what could not be checked on them (页脚标识
+    …) in each reason."""
+    pages = list(pages)
+    labels = Counter(page.label for page in pages)
+    probes = []
+    for page in pages:
+        key = page.label if labels[page.label] == 1 else f"{page.label}（{page.url}）"
+        probe = page.unread_probe(f"{key}（{part}）" if part else key)
+        if what:
+            probe = replace(probe, reason=f"{probe.reason}，{what}无法核查")
+        probes.append(probe)
+    return probes
+
+
+def retest_note(site_map: SiteMap) -> str:
+    """How many pages the walk re-tested and how many of those it then read whole (empty when none)."""
+    retested = site_map.retested()
+    if not retested:
+        return ""
+    recovered = sum(1 for page in retested if page.complete)
+    return f"复测页面{len(retested)}个（加载失败或内容未加载完整），其中{recovered}个复测后读取完整"
+
+
 def walk_note(site_map: SiteMap) -> str:
-    """The coverage line of a walk: pages opened by role, failures, and what the budgets cut."""
+    """The coverage line of a walk: pages opened by role, re-tests, what could not be read, and what the
+    budgets cut."""
     roles = Counter(page.role for page in site_map.pages.values() if page.ok)
     shown = "、".join(f"{ROLE_NAMES[role]}{count}个" for role, count in roles.most_common())
-    note = f"打开页面{sum(roles.values())}个（{shown}）"
-    failed = site_map.failed()
-    if failed:
-        reasons = "、".join(f"{p.url}（{p.error or f'HTTP {p.status}'}）" for p in failed[:5])
-        note += f"；无法打开{len(failed)}个：{reasons}" + ("等" if len(failed) > 5 else "")
-    return "；".join([note, *site_map.notes])
+    parts = [f"打开页面{sum(roles.values())}个（{shown}）", retest_note(site_map)]
+    gone = [page for page in site_map.failed() if page.gone]
+    if gone:
+        listed = "、".join(f"{p.url}（HTTP {p.status}）" for p in gone[:5])
+        parts.append(f"返回错误的页面{len(gone)}个：{listed}" + ("等" if len(gone) > 5 else ""))
+    parts.append(unverified_note(unread_probes(site_map.unverified())))
+    return "；".join(part for part in (*parts, *site_map.notes) if part)
 
 
 class SiteMapCheck:
@@ -49,7 +92,8 @@ class SiteMapCheck:
     indicators: tuple[str, ...] = ()
 
     async def run(self, context: SiteContext) -> str:
-        """Walk the site from the home page the availability family left open."""
+        """Walk the site from the home page the availability family left open; the pages still not read
+        whole after their re-tests are the check's unverified looks."""
         home = context.require_home()
         left = context.seconds_left()
         deadline = None if left is None else time.monotonic() + left * (1 - RESERVED_FRACTION)
@@ -60,7 +104,7 @@ class SiteMapCheck:
             max_list_pages=context.settings.max_list_pages, politeness=context.politeness,
             skip_scopes=context.nested_scopes, footer_selector=hints.footer_selector,
             links_limit=context.settings.links.max_links_per_page, deadline=deadline,
-            extra_urls=[(h.name, h.url) for h in hints.columns if h.url],
+            extra_urls=[(h.name, h.url) for h in hints.columns if h.url], retest=context.settings.retest,
         )
         on_home = normalise_url(context.page.url) == normalise_url(home.url)
         site_map = await walker.walk(home_page=context.page if on_home else None)
@@ -68,6 +112,51 @@ class SiteMapCheck:
         read_home = site_map.home
         if read_home is not None and read_home.snapshot is not None:
             context.home = read_home.snapshot
+        record_unverified(context, self.name, unread_probes(site_map.unverified()))
         if read_home is None or read_home.role is not PageRole.HOME:
             return walk_note(site_map) + "；首页未能读取"
         return walk_note(site_map)
+
+
+def record_unverified(context: SiteContext, family: str, failures: Sequence[Probe]) -> None:
+    """Record looks that still failed as the family's coverage (results.json, the report) and in run.log."""
+    if not failures:
+        return
+    context.outcome.unverified[family] = unverified_records(failures)
+    for probe in failures:
+        LOG.warning("%s · %s: 未能核查 %s（%s）%s %s", context.site.name, family, probe.key, probe.reason,
+                    attempts_text(probe), probe.url)
+
+
+class MapFamily(ObservingFamily[ObservationT]):
+    """A family that reads only the site map: observe (the map, and evidence of what it will report) →
+    judge; no re-test of its own, since the walk re-tested every page it could not read whole (a second
+    re-test would read the same map) and its failed probes carry the walk's attempt times."""
+
+    async def run(self, context: SiteContext) -> str:
+        """Observe once, judge, and record the pages not read whole as coverage."""
+        observation = await self.observe(context)
+        seen_at = observation.seen_at or now()
+        context.add(self.judge(observation, context.rules, context.as_of, seen_at))
+        failures = observation.failures()
+        record_unverified(context, self.name, failures)
+        return "；".join(part for part in (self.note(observation), unverified_note(failures)) if part)
+
+
+async def visit_for_evidence(context: SiteContext, url: str, label: str) -> PageSnapshot | None:
+    """Open a page the map read again, for its screenshot: a failed load (no answer, 5xx/429) is tried again
+    as ``settings.retest`` says, so a finding does not lose its evidence to one dropped request."""
+    policy = context.settings.retest
+    first = now()
+    for attempt in range(1, policy.attempts + 1):
+        visit, snapshot = await context.visit(url, label)
+        if snapshot is not None or not failed_load(visit) or attempt == policy.attempts:
+            return snapshot
+        wait = (first + timedelta(seconds=policy.pause_seconds() * attempt) - now()).total_seconds()
+        left = context.seconds_left()
+        if left is not None and left < wait:
+            return None
+        LOG.info("%s: 取证页面 %s 第%d次未能打开（%s），稍后重试", context.site.name, url, attempt,
+                 visit.error or visit.status)
+        await asyncio.sleep(max(0.0, wait))
+    return None
