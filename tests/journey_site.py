@@ -2,7 +2,7 @@
 
 Each variant lives under its own folder: /ok/ (a form that works, a search that opens results in a new
 window, an alert on load, a public message list of two pages), /captcha/ (a form with a 验证码),
-/error/ (a submit that answers 500), /noform/ (the 留言 entry leads to a page without a form, and a
+/error/ (a submit whose answer says it failed), /noform/ (the 留言 entry leads to a page without a form, and a
 search that finds nothing).
 """
 
@@ -95,7 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if self.path.startswith("/error/"):
-            self._send(500, _page("<h1>500 Internal Server Error</h1>"))
+            self._send(200, _page("<div class='result'>系统错误，留言提交失败，请稍后再试</div>"))
         else:
             self._send(200, _page("<div class='result'>留言提交成功，查询码：T123</div>"))
 
