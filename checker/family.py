@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
 
 from checker.context import SiteContext, SkipCheck
-from checker.observation import Observation, attempts_text, unverified_note, unverified_records
+from checker.observation import Observation, Probe, attempts_text, unverified_note, unverified_records
 from checker.results import Finding
 from checker.rules import RuleSet
 from checker.runlog import LOG
 from checker.visit import TRANSIENT_STATUSES, failed_load, load_failure_reason, now
 
-__all__ = ["TRANSIENT_STATUSES", "ObservingFamily", "failed_load", "load_failure_reason", "observe_with_retests"]
+__all__ = [
+    "TRANSIENT_STATUSES", "ObservingFamily", "failed_load", "load_failure_reason", "observe_with_retests",
+    "record_unverified",
+]
 
 ObservationT = TypeVar("ObservationT", bound=Observation)
 
@@ -83,15 +87,21 @@ class ObservingFamily(ABC, Generic[ObservationT]):
         findings = self.judge(observation, context.rules, context.as_of, seen_at)
         context.add(await self.photograph(context, observation, findings))
         failures = observation.failures()
-        if failures:
-            context.outcome.unverified[self.name] = unverified_records(failures)
-            for probe in failures:
-                LOG.warning("%s · %s: 未能核查 %s（%s）%s %s", context.site.name, self.name, probe.key, probe.reason,
-                            attempts_text(probe), probe.url)
+        record_unverified(context, self.name, failures)
         blind = self.blind(observation)
         if blind:
             raise SkipCheck(blind)
         return "；".join(part for part in (self.note(observation), unverified_note(failures)) if part)
+
+
+def record_unverified(context: SiteContext, family: str, failures: Sequence[Probe]) -> None:
+    """Record looks that still failed as the family's coverage (results.json, the report) and in run.log."""
+    if not failures:
+        return
+    context.outcome.unverified[family] = unverified_records(failures)
+    for probe in failures:
+        LOG.warning("%s · %s: 未能核查 %s（%s）%s %s", context.site.name, family, probe.key, probe.reason,
+                    attempts_text(probe), probe.url)
 
 
 async def observe_with_retests(family: ObservingFamily[ObservationT], context: SiteContext) -> ObservationT:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from checker.checks.findings import make_finding
-from checker.checks.site_map import MapFamily, unread_probes, visit_for_evidence
+from checker.checks.site_map import unread_probes, visit_for_evidence
 from checker.context import SiteContext
+from checker.family import ObservingFamily
 from checker.footer import FooterImage, read_footer
 from checker.observation import Observation, ProbeStatus, seen
 from checker.observe import PageSnapshot
@@ -77,10 +78,11 @@ def _website_unread(page: SitePage) -> bool:
     return page.unverified and not page.ok and page.role is not PageRole.NEWMEDIA and page.via is not LinkKind.NEWMEDIA
 
 
-class FooterCheck(MapFamily[FooterObservation]):
+class FooterCheck(ObservingFamily[FooterObservation]):
     """网站标识缺失 over every website page of the site map (new-media account pages and other sites' pages are
     not pages of the website, and are not judged)."""
 
+    retests = False  # the walk re-tested every page it could not read whole
     name = "footer"
     label = "核对页脚标识"
     indicators = ("footer.identifier_missing",)

@@ -5,8 +5,8 @@ coverage note says what was opened, by role, how many pages needed a re-test and
 what could still not be read (未能核查, also recorded as the check's unverified looks) and what the budgets
 cut.
 
-:class:`MapFamily` is the base of the families that only read the map: the walk already re-tested every
-page it could not read whole, so their observation is judged as it is (a re-test would read the same map).
+Families that only read the map set ``retests = False`` on their :class:`~checker.family.ObservingFamily`:
+the walk already re-tested every page it could not read whole (a re-test would read the same map).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import TypeVar
 
 from checker.context import CheckFamily, SiteContext
 from checker.discover import normalise_url
-from checker.family import ObservingFamily, failed_load
-from checker.observation import Observation, Probe, attempts_text, unverified_note, unverified_records
+from checker.family import failed_load, record_unverified
+from checker.observation import Observation, Probe, unverified_note
 from checker.observe import PageSnapshot
 from checker.runlog import LOG
 from checker.sitemap.model import ROLE_NAMES, PageRole, SiteMap, SitePage
@@ -116,31 +116,6 @@ class SiteMapCheck:
         if read_home is None or read_home.role is not PageRole.HOME:
             return walk_note(site_map) + "；首页未能读取"
         return walk_note(site_map)
-
-
-def record_unverified(context: SiteContext, family: str, failures: Sequence[Probe]) -> None:
-    """Record looks that still failed as the family's coverage (results.json, the report) and in run.log."""
-    if not failures:
-        return
-    context.outcome.unverified[family] = unverified_records(failures)
-    for probe in failures:
-        LOG.warning("%s · %s: 未能核查 %s（%s）%s %s", context.site.name, family, probe.key, probe.reason,
-                    attempts_text(probe), probe.url)
-
-
-class MapFamily(ObservingFamily[ObservationT]):
-    """A family that reads only the site map: observe (the map, and evidence of what it will report) →
-    judge; no re-test of its own, since the walk re-tested every page it could not read whole (a second
-    re-test would read the same map) and its failed probes carry the walk's attempt times."""
-
-    async def run(self, context: SiteContext) -> str:
-        """Observe once, judge, and record the pages not read whole as coverage."""
-        observation = await self.observe(context)
-        seen_at = observation.seen_at or now()
-        context.add(self.judge(observation, context.rules, context.as_of, seen_at))
-        failures = observation.failures()
-        record_unverified(context, self.name, failures)
-        return "；".join(part for part in (self.note(observation), unverified_note(failures)) if part)
 
 
 async def visit_for_evidence(context: SiteContext, url: str, label: str) -> PageSnapshot | None:

@@ -19,8 +19,9 @@ from datetime import date, datetime
 from checker.checks.findings import make_finding
 from checker.checks.policy_judge import Evidenced
 from checker.checks.publishing_io import tag_text
-from checker.checks.site_map import MapFamily, unread_probes, visit_for_evidence
+from checker.checks.site_map import unread_probes, visit_for_evidence
 from checker.context import SiteContext
+from checker.family import ObservingFamily
 from checker.lexicon import TypoEntry, find_typos, lexicon
 from checker.observation import Observation, ProbeStatus, seen
 from checker.results import Evidence, Finding, Severity
@@ -82,9 +83,10 @@ def _website_unread(page: SitePage) -> bool:
     return page.unverified and page.role is not PageRole.NEWMEDIA and page.via is not LinkKind.NEWMEDIA
 
 
-class TypoCheck(MapFamily[TypoObservation]):
+class TypoCheck(ObservingFamily[TypoObservation]):
     """错别字: the built-in lexicon and the suite's additions on every page the run read."""
 
+    retests = False  # the walk re-tested every page it could not read whole
     name = "typo"
     label = "检查错别字"
     indicators = ("content.typo",)
