@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from checker.runlog import LOG
 from checker.scenario import DEFAULT_SETTINGS
 
 if TYPE_CHECKING:
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 
 ROBOTS_AGENT = "govcheck"
 ROBOTS_REFUSAL = "robots.txt 不允许访问"
+ROBOTS_ATTEMPTS = 3
+"""How often a robots.txt that failed to load is asked for again before it is taken as permitting all."""
 
 
 class Politeness:
@@ -31,6 +34,7 @@ class Politeness:
         self._locks: dict[str, asyncio.Lock] = {}
         self._last: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
+        self._robot_failures: dict[str, int] = {}
 
     async def wait_turn(self, url: str) -> None:
         """Return when a request to the URL's host keeps the minimum interval since the previous one."""
@@ -46,18 +50,25 @@ class Politeness:
     async def allowed(self, url: str, request: APIRequestContext) -> bool:
         """Whether robots.txt permits the URL (always, unless the suite asked to honour robots.txt).
 
-        A robots.txt that is missing or unreadable permits everything, as crawlers conventionally read it.
+        A robots.txt that is missing or unreadable permits everything, as crawlers conventionally read it. One
+        that failed to load (no answer, 5xx, 429) permits this request and is asked for again on the next
+        one, up to ``ROBOTS_ATTEMPTS`` times: one dropped request does not switch robots.txt off for a server.
         """
         if not self.respect_robots:
             return True
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
-            self._robots[origin] = await self._load(origin, request)
-        rules = self._robots[origin]
+            rules, transient = await self._load(origin, request)
+            failures = self._robot_failures.get(origin, 0) + transient
+            self._robot_failures[origin] = failures
+            if not transient or failures >= ROBOTS_ATTEMPTS:
+                self._robots[origin] = rules
+        rules = self._robots.get(origin)
         return rules is None or rules.can_fetch(ROBOTS_AGENT, url)
 
-    async def _load(self, origin: str, request: APIRequestContext) -> RobotFileParser | None:
+    async def _load(self, origin: str, request: APIRequestContext) -> tuple[RobotFileParser | None, bool]:
+        """The parsed robots.txt (None: permits everything) and whether the fetch failed as a look."""
         from playwright.async_api import Error as PlaywrightError  # only runs with a browser's request client
 
         await self.wait_turn(origin + "/robots.txt")
@@ -65,10 +76,11 @@ class Politeness:
             response = await request.get(origin + "/robots.txt", timeout=self.request_timeout_seconds * 1000,
                                          max_redirects=3)
             if response.status >= 400:
-                return None
+                return None, response.status >= 500 or response.status == 429
             text = await response.text()
         except PlaywrightError:
-            return None
+            LOG.info("robots.txt 未能读取：%s", origin, exc_info=True)
+            return None, True
         rules = RobotFileParser()
         rules.parse(text.splitlines())
-        return rules
+        return rules, False

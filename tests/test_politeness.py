@@ -72,3 +72,50 @@ def test_sites_past_the_run_budget_are_listed_unchecked(tmp_path: Path) -> None:
     assert "超出运行时间预算" in result.sites[0].checks[-1].note
     assert "另有 2 个网站未检查" in render_report(result)
     assert elapsed < 20
+
+
+class _RobotsAnswers:
+    """A request client answering robots.txt with the given statuses in turn (the last one repeats)."""
+
+    def __init__(self, *statuses: int) -> None:
+        self.statuses = list(statuses)
+        self.asked = 0
+
+    async def get(self, url: str, **_: object) -> _RobotsAnswer:
+        status = self.statuses[min(self.asked, len(self.statuses) - 1)]
+        self.asked += 1
+        return _RobotsAnswer(status)
+
+
+class _RobotsAnswer:
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+    async def text(self) -> str:
+        return "User-agent: *\nDisallow: /private/\n"
+
+
+def test_a_robots_txt_that_failed_to_load_is_asked_for_again() -> None:
+    import asyncio
+
+    from checker.politeness import Politeness
+
+    politeness = Politeness(respect_robots=True)
+    client = _RobotsAnswers(503, 200)
+    first = asyncio.run(politeness.allowed("http://127.0.0.1:9/private/a", client))  # type: ignore[arg-type]
+    second = asyncio.run(politeness.allowed("http://127.0.0.1:9/private/a", client))  # type: ignore[arg-type]
+    assert first, "a robots.txt that did not load refuses nothing"
+    assert not second, "asked again, it was read and refuses the private folder"
+    assert client.asked == 2
+
+
+def test_a_robots_txt_that_keeps_failing_is_taken_as_permitting_all() -> None:
+    import asyncio
+
+    from checker.politeness import ROBOTS_ATTEMPTS, Politeness
+
+    politeness = Politeness(respect_robots=True)
+    client = _RobotsAnswers(503)
+    for _ in range(ROBOTS_ATTEMPTS + 2):
+        assert asyncio.run(politeness.allowed("http://127.0.0.1:9/private/a", client))  # type: ignore[arg-type]
+    assert client.asked == ROBOTS_ATTEMPTS
