@@ -73,21 +73,19 @@ PROBE = "首页隐藏链接"
 
 @dataclass
 class HiddenLinksObservation(Observation):
-    """The home page's hidden links (every one, internal or not), the site they were judged against, and
-    the evidence taken of each off-domain one (by its anchor)."""
+    """The home page's hidden links (every one, internal or not), the site they are judged against, and the
+    address of the page they were read on."""
 
     links: list[HiddenLink] = field(default_factory=list)
     site_url: str = ""
     page_url: str = ""
-    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
 
     def merged(self, again: Observation) -> None:
         """Take a re-test's probe and, when it read the page, what it read."""
         super().merged(again)
         probe = again.probe(PROBE)
         if isinstance(again, HiddenLinksObservation) and probe is not None and probe.judgeable:
-            self.links, self.page_url, self.evidence = again.links, again.page_url, again.evidence
-            self.seen_at = again.seen_at
+            self.links, self.page_url, self.seen_at = again.links, again.page_url, again.seen_at
 
 
 class HiddenLinksCheck(ObservingFamily[HiddenLinksObservation]):
@@ -98,7 +96,7 @@ class HiddenLinksCheck(ObservingFamily[HiddenLinksObservation]):
     indicators: tuple[str, ...] = ()
 
     async def observe(self, context: SiteContext) -> HiddenLinksObservation:
-        """Read the home page's links for hidden ones and photograph those leading off the government's domains."""
+        """Read the home page's links for hidden ones (a home page that does not open is a failed look)."""
         return await self._look(context, reopen=False)
 
     async def observe_again(self, context: SiteContext, earlier: HiddenLinksObservation) -> Observation:
@@ -106,8 +104,7 @@ class HiddenLinksCheck(ObservingFamily[HiddenLinksObservation]):
         return await self._look(context, reopen=True)
 
     async def _look(self, context: SiteContext, *, reopen: bool) -> HiddenLinksObservation:
-        context.require_home()
-        home_url = context.home.url if context.home is not None else context.site.url
+        home_url = context.require_home().url
         observation = HiddenLinksObservation(site_url=context.site.url, page_url=home_url)
         if reopen or context.page.url != home_url:
             visit, _snapshot = await context.visit(home_url, "首页")
@@ -120,19 +117,12 @@ class HiddenLinksCheck(ObservingFamily[HiddenLinksObservation]):
             raw = await context.page.evaluate(_SCRIPT)
         except PlaywrightError as error:
             LOG.warning("读取首页链接出错：%s", home_url, exc_info=True)
-            reason = f"读取首页链接出错（{type(error).__name__}）"
-            observation.probes = [failed(PROBE, reason, url=home_url, at=at)]
+            observation.probes = [failed(PROBE, f"读取首页链接出错（{type(error).__name__}）", url=home_url, at=at)]
             return observation
         observation.page_url = context.page.url
         observation.links = [HiddenLink(**item) for item in raw]
         observation.seen_at = at
         observation.probes = [seen(PROBE, len(observation.links), url=observation.page_url, at=at)]
-        off = judge_hidden_links(observation.links, context.site.url)
-        for link in off if context.rules.hidden_links.indicator else off[:3]:
-            observation.evidence[link.anchor] = await context.evidence().capture(link.anchor)
-        if off and not context.rules.hidden_links.indicator:
-            context.outcome.journey_evidence[self.name] = [shot for link in off[:3]
-                                                           for shot in observation.evidence[link.anchor]]
         return observation
 
     def judge(self, observation: HiddenLinksObservation, rules: RuleSet, as_of: date,
@@ -144,9 +134,25 @@ class HiddenLinksCheck(ObservingFamily[HiddenLinksObservation]):
             return []
         when = probe.attempts[-1] if probe.attempts else seen_at
         return [make_finding(rule.indicator, Severity(rule.severity), finding_detail(link), url=observation.page_url,
-                             target=link.href, seen_at=when, evidence=observation.evidence.get(link.anchor, []),
-                             title="疑似暗链")
+                             target=link.href, seen_at=when, title="疑似暗链")
                 for link in judge_hidden_links(observation.links, observation.site_url)]
+
+    async def photograph(self, context: SiteContext, observation: HiddenLinksObservation,
+                         findings: list[Finding]) -> list[Finding]:
+        """Box each reported hidden link on the home page (still open from the look); without a rule to report
+        them under, box the first three on the check's record."""
+        probe = observation.probe(PROBE)
+        off = judge_hidden_links(observation.links, observation.site_url)
+        if probe is None or not probe.judgeable or not off:
+            return findings
+        if findings:  # one per off-domain hidden link, in the same order
+            return [finding.model_copy(update={"evidence": await context.evidence().capture(link.anchor)})
+                    for finding, link in zip(findings, off, strict=True)]
+        shots: list[Evidence] = []
+        for link in off[:3]:
+            shots += await context.evidence().capture(link.anchor)
+        context.outcome.journey_evidence[self.name] = shots
+        return findings
 
     def note(self, observation: HiddenLinksObservation) -> str:
         """How many hidden off-domain links the home page showed, each with how it hides (none when unread)."""

@@ -5,39 +5,41 @@ The run shares one link checker across sites (a link the portal and its channels
 once); a family used on its own makes its own. Every checked URL is a probe (see
 :mod:`checker.links.judge`): a link seen broken is a finding; a link whose every look failed for the moment
 (the checker looks again as ``settings.retest`` says) is 未能核查, and so are the links of a page that did
-not open. The checker's looks are the re-tests, so this family does not observe a second time.
+not open. The checker's looks (and the walk's) are the re-tests, so this family does not observe a second
+time; the pages showing the links it reports are opened afterwards for their photographs.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from playwright.async_api import Error as PlaywrightError
 
+from checker.checks.site_map import visit_for_evidence
 from checker.context import SiteContext, SkipCheck
-from checker.family import ObservingFamily, failed_load
+from checker.family import ObservingFamily
 from checker.links.crawl import CrawledPage
 from checker.links.http_check import LinkChecker
 from checker.links.inspect import LinkReport, OpenedPage, check_opened, crawl_from_pages, inspect_links
 from checker.links.judge import (
     NOT_NOW_STATUSES,
     FailingLink,
-    failing_links,
     judge_links,
     link_probe,
+    seen_failing,
     summarize,
     unread_page_probe,
 )
 from checker.links.model import FoundLink, LinkResult
-from checker.observation import Observation, Probe, attempts_text, unverified_note, unverified_records
+from checker.observation import Observation, Probe
 from checker.results import Evidence, Finding
 from checker.rules import RuleSet
 from checker.runlog import LOG
-from checker.visit import Visit, describe_probe_error, now, open_page
+from checker.sitemap.model import SiteMap
+from checker.visit import describe_probe_error, now
 
 MAX_EVIDENCE_PAGES = 20
 """Parent pages opened again to photograph failing links; further failing links are reported without one."""
@@ -59,17 +61,19 @@ _MARK_JS = """([position, attr, raw, mark]) => {
 @dataclass
 class LinksObservation(Observation):
     """What link checking saw on a site: a probe per checked URL (and per page whose links went unread),
-    where each URL appears, every URL's result, how many pages were read, and the crawl's notes."""
+    where each URL appears, every URL's result, how many pages were read, the crawl's notes, and how many
+    findings were reported (set once they are photographed)."""
 
     occurrences: dict[str, list[FoundLink]] = field(default_factory=dict)
     results: dict[str, LinkResult] = field(default_factory=dict)
     pages: int = 0
     notes: list[str] = field(default_factory=list)
+    reported: int = 0
 
 
 def unread_reason(page: CrawledPage, timeout_seconds: float, walk_attempts: int = 1) -> str | None:
-    """Why a page's links could not be read (it did not open: no answer, or a transient 5xx/429), or None
-    when it was read or answered for good (a 404 is an answer: the link to it is judged, not its links)."""
+    """Why a crawled page's links could not be read (it did not open: no answer, or a transient 5xx/429),
+    or None when it was read or answered for good (a 404 is an answer: the link to it is judged)."""
     transient = page.status is not None and (page.status in NOT_NOW_STATUSES or page.status >= 500)
     if not page.error and not transient:
         return None
@@ -81,61 +85,66 @@ def unread_reason(page: CrawledPage, timeout_seconds: float, walk_attempts: int 
     return f"{reason}{tried}，其中的链接未能读取"
 
 
+def unread_map_pages(site_map: SiteMap, urls: set[str]) -> list[Probe]:
+    """The map's pages among ``urls`` whose links could not be read: the walk could not read them after its
+    re-tests (not a 4xx answer, not a page off the site). Each probe carries the walk's attempt times."""
+    probes = []
+    for page in site_map.pages.values():
+        if page.url in urls and page.unverified and page.link_data is None:
+            probe = page.unread_probe(f"页面 {page.url} 中的链接")
+            probes.append(Probe(probe.key, probe.status, None, f"{probe.reason}，其中的链接未能读取", probe.url,
+                                probe.attempts))
+    return probes
+
+
 class LinksCheck(ObservingFamily[LinksObservation]):
     """Finds links that do not open: pages, images, attachments, frames and external links."""
 
     name = "links"
     label = "检查链接可用性"
     indicators: tuple[str, ...] = ("link.broken",)
-
-    async def run(self, context: SiteContext) -> str:
-        """Observe (the link checker's looks are the re-tests), judge, and record what still failed as coverage."""
-        observation = await self.observe(context)
-        findings = self.judge(observation, context.rules, context.as_of, observation.seen_at or now())
-        context.add(findings)
-        failures = observation.failures()
-        if failures:
-            context.outcome.unverified[self.name] = unverified_records(failures)
-            for probe in failures:
-                LOG.warning("%s · %s: 未能核查 %s（%s）%s %s", context.site.name, self.name, probe.key, probe.reason,
-                            attempts_text(probe), probe.url)
-        summary = summarize(observation.results, observation.pages, len(findings))
-        return "；".join(part for part in (summary, *observation.notes, unverified_note(failures)) if part)
+    retests = False
+    """The link checker looks again at every URL that failed for the moment, as ``settings.retest`` says,
+    and the walk at every page it could not read: no family-level re-test."""
 
     async def observe(self, context: SiteContext) -> LinksObservation:
-        """Check every link of the map's pages (each URL looked at again while it fails for the moment) and
-        photograph each link seen failing on the page that shows it."""
+        """Check every link of the map's pages (the checker looks again at a URL while it fails for the
+        moment); a page whose links could not be read is a failed probe."""
         home = context.require_home()
         if not context.settings.links.enabled:
             raise SkipCheck("场景设置不检查链接（settings.links.enabled: false）")
         report, looks = await self._inspect(context, home.url)
         probes: list[Probe] = [link_probe(result, report.occurrences.get(url, ()), looks.get(url, ()))
                                for url, result in report.results.items()]
-        probes += self._unread_pages(context, report)
-        observation = LinksObservation(probes, now(), occurrences=report.occurrences, results=report.results,
-                                       pages=len(report.crawl.pages), notes=list(report.crawl.notes))
-        seen_results = {p.url: p.value for p in probes if p.judgeable and isinstance(p.value, LinkResult)}
-        failing = failing_links(seen_results, report.occurrences, context.rules.links)
-        evidence = await self._photograph(context, failing)
-        observation.probes = [replace(p, evidence=tuple(evidence[p.url])) if evidence.get(p.url) else p
-                              for p in probes]
-        if len({link.shown.parent_url for link in failing}) > MAX_EVIDENCE_PAGES:
-            observation.notes.append(f"截图只覆盖前{MAX_EVIDENCE_PAGES}个页面上的问题链接")
-        return observation
+        if context.site_map is not None:
+            probes += unread_map_pages(context.site_map, {page.url for page in report.crawl.pages})
+        else:
+            probes += [unread_page_probe(page.url, reason) for page in report.crawl.pages
+                       if (reason := unread_reason(page, context.settings.page_timeout_seconds)) is not None]
+        return LinksObservation(probes, now(), occurrences=report.occurrences, results=report.results,
+                                pages=len(report.crawl.pages), notes=list(report.crawl.notes))
 
     def judge(self, observation: LinksObservation, rules: RuleSet, as_of: date, seen_at: datetime) -> list[Finding]:
         """One finding per link seen failing (broken, or suspect as the rules say); never from a failed look."""
         return judge_links(observation.probes, observation.occurrences, rules.links, seen_at)
 
-    def _unread_pages(self, context: SiteContext, report: LinkReport) -> list[Probe]:
-        """The pages whose links could not be read because the page did not open (coverage)."""
-        probes = []
-        for page in report.crawl.pages:
-            mapped = context.site_map.page(page.url) if context.site_map is not None else None
-            reason = unread_reason(page, context.settings.page_timeout_seconds, mapped.attempts if mapped else 1)
-            if reason is not None:
-                probes.append(unread_page_probe(page.url, reason, mapped.seen_at if mapped else None))
-        return probes
+    async def photograph(self, context: SiteContext, observation: LinksObservation,
+                         findings: list[Finding]) -> list[Finding]:
+        """Open each page showing a reported link once (again while it fails to load, as ``settings.retest``
+        says) and box every reported link it shows."""
+        observation.reported = len(findings)
+        failing = [link for link, _probe in seen_failing(observation.probes, observation.occurrences,
+                                                         context.rules.links)]
+        if len({link.shown.parent_url for link in failing}) > MAX_EVIDENCE_PAGES:
+            observation.notes.append(f"截图只覆盖前{MAX_EVIDENCE_PAGES}个页面上的问题链接")
+        evidence = await self._photograph(context, failing)
+        return [finding.model_copy(update={"evidence": evidence.get(link.result.url, [])})
+                for finding, link in zip(findings, failing, strict=True)]
+
+    def note(self, observation: LinksObservation) -> str:
+        """Pages read, unique links and their statuses, how many were reported, and the crawl's limits."""
+        summary = summarize(observation.results, observation.pages, observation.reported)
+        return "；".join([summary, *observation.notes])
 
     async def _inspect(self, context: SiteContext, home_url: str) -> tuple[LinkReport, dict[str, tuple[datetime, ...]]]:
         """Check the links of every page the site map opened (no second crawl); without a map (the family
@@ -161,24 +170,6 @@ class LinksCheck(ObservingFamily[LinksObservation]):
                                              context.politeness, context.nested_scopes, budget, gate=checker.gate)
             return report, {url: checker.looks(url) for url in report.results}
 
-    async def _open_parent(self, context: SiteContext, url: str) -> Visit:
-        """Open a parent page to photograph it, looking again (as ``settings.retest`` says) while it fails."""
-        policy = context.settings.retest
-        visit = await self._open_once(context, url)
-        for _look in range(1, policy.attempts):
-            if visit.ok or not failed_load(visit):
-                break
-            left = context.seconds_left(RESERVED_SECONDS)
-            if left is not None and left < policy.pause_seconds():
-                break
-            await asyncio.sleep(policy.pause_seconds())
-            visit = await self._open_once(context, url)
-        return visit
-
-    async def _open_once(self, context: SiteContext, url: str) -> Visit:
-        await context.politeness.wait_turn(url)
-        return await open_page(context.page, url, context.settings.page_timeout_seconds)
-
     async def _photograph(self, context: SiteContext, failing: list[FailingLink]) -> dict[str, list[Evidence]]:
         """Open each parent page once and box every failing link it shows."""
         by_page: dict[str, list[FailingLink]] = defaultdict(list)
@@ -186,10 +177,8 @@ class LinksCheck(ObservingFamily[LinksObservation]):
             by_page[link.shown.parent_url].append(link)
         evidence: dict[str, list[Evidence]] = {}
         for parent, links in list(by_page.items())[:MAX_EVIDENCE_PAGES]:
-            visit = await self._open_parent(context, parent)
-            if not visit.ok:
-                LOG.warning("%s · links: 拍摄问题链接所在页面未能打开：%s（%s %s）", context.site.name, parent,
-                            visit.status, visit.error)
+            if await visit_for_evidence(context, parent, "问题链接所在页面") is None:
+                LOG.warning("%s · links: 问题链接所在页面未能打开，无截图：%s", context.site.name, parent)
                 continue
             shots = context.evidence()
             for number, link in enumerate(links):

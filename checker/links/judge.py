@@ -140,15 +140,19 @@ def summarize(results: Mapping[str, LinkResult], pages: int, failing: int) -> st
     return f"抓取{pages}个页面，检查链接{len(results)}个（{'，'.join(parts) or '无'}），计入问题{failing}个"
 
 
-def judge_links(probes: Sequence[Probe], occurrences: Mapping[str, Sequence[FoundLink]], rules: LinkRules,
-                seen_at: datetime) -> list[Finding]:
-    """The link findings an observation shows: only links seen failing (``seen`` probes whose result is
-    broken or, by the rules, suspect), each with its probe's evidence and looks. Pure."""
+def seen_failing(probes: Sequence[Probe], occurrences: Mapping[str, Sequence[FoundLink]],
+                 rules: LinkRules) -> list[tuple[FailingLink, Probe]]:
+    """The links seen failing (``seen`` probes whose result is broken or, by the rules, suspect), each with
+    its probe, in the order of :func:`failing_links`. Pure."""
     seen_links = {probe.url: probe for probe in probes if probe.judgeable and isinstance(probe.value, LinkResult)}
     results = {url: probe.value for url, probe in seen_links.items()}
-    findings = []
-    for link in failing_links(results, occurrences, rules):
-        probe = seen_links[link.result.url]
-        when = probe.attempts[-1] if probe.attempts else seen_at
-        findings.append(link_finding(link, rules, list(probe.evidence), when, probe.attempts))
-    return findings
+    return [(link, seen_links[link.result.url]) for link in failing_links(results, occurrences, rules)]
+
+
+def judge_links(probes: Sequence[Probe], occurrences: Mapping[str, Sequence[FoundLink]], rules: LinkRules,
+                seen_at: datetime) -> list[Finding]:
+    """The link findings an observation shows, one per link seen failing (:func:`seen_failing`, same order),
+    each with its probe's evidence and looks; a failed look never makes one. Pure."""
+    return [link_finding(link, rules, list(probe.evidence), probe.attempts[-1] if probe.attempts else seen_at,
+                         probe.attempts)
+            for link, probe in seen_failing(probes, occurrences, rules)]
