@@ -284,3 +284,20 @@ def test_hidden_links_are_judged_only_from_a_home_page_that_was_read() -> None:
     assert [f.target for f in findings] == ["http://casino.example.com/"]
     assert findings[0].seen_at == T0 + timedelta(seconds=5) and "疑似暗链1个" in check.note(unread)
     assert check.judge(read, rules, T0.date(), T0) == []
+
+
+def test_map_pages_the_walk_could_not_read_are_coverage_with_the_walks_attempts() -> None:
+    from checker.checks.links import unread_map_pages
+    from checker.sitemap.model import LinkKind as Via
+    from checker.sitemap.model import SiteMap, SitePage
+
+    times = _looks(3)
+    busy = SitePage("http://x/busy/", 1, ("忙",), Via.NAV, HOME, status=503, failure="页面返回 HTTP 503",
+                    attempt_times=times)
+    gone = SitePage("http://x/gone/", 1, ("无",), Via.NAV, HOME, status=404, attempt_times=times[:1])
+    outside = SitePage("http://x/far/", 3, ("远",), Via.NAV, HOME, status=None, error="超时", attempt_times=times)
+    site_map = SiteMap(HOME, HOME, {page.url: page for page in (busy, gone, outside)})
+    probes = unread_map_pages(site_map, {busy.url, gone.url})  # the far page is beyond the link depth
+    assert [(p.key, p.reason, p.attempts) for p in probes] == [
+        ("页面 http://x/busy/ 中的链接", "页面返回 HTTP 503，其中的链接未能读取", times)]
+    assert all(p.failed for p in probes)
