@@ -215,7 +215,8 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
                                             suite.settings.browser_connect_timeout_seconds)
         else:
             browser = await launch_browser(playwright, options.browser_path, options.headed)
-        link_checker = LinkChecker(suite.settings.links, user_agent=await _user_agent(browser))
+        link_checker = LinkChecker(suite.settings.links, retest=suite.settings.retest,
+                                   user_agent=await _user_agent(browser))
         try:
             await _check_fonts(browser, options.progress)
 
