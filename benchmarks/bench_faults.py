@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Chromium 可执行文件（默认取 GOVCHECK_CHROMIUM，否则各版本自选）")
     parser.add_argument("--timeout", type=float, default=1800, help="子进程运行的超时秒数（默认 1800）")
     parser.add_argument("--out", type=Path, default=OUT, help="JSON 写到哪里（默认 benchmarks/out/faults.json）")
+    parser.add_argument("--overhead-rounds", type=int, default=0,
+                        help="另测复测在无故障时的耗时：默认复测与关闭复测交替各运行 N 次（默认 0：不测）")
     parser.add_argument("--keep", type=Path, default=None, help="保留各次运行的输出目录于此（默认用临时目录并删除）")
     return parser
 
@@ -131,6 +133,26 @@ def measure_current(plan: FaultPlan, rate: float, out: Path, browser_path: str |
     """The current code in this process, through :func:`run_demo_under_faults`."""
     result, comparison, seconds = run_demo_under_faults(plan, out, browser_path=browser_path)
     return run_figures(CURRENT, plan, rate, comparison, seconds, result.model_dump(mode="json", by_alias=True))
+
+
+def measure_overhead(rounds: int, out: Path, browser_path: str | None) -> dict[str, Any]:
+    """The re-tests' cost on a clean server: the current code on the demo without faults, with the default
+    re-tests and with every re-test off, alternating, ``rounds`` times each; the median of the per-round
+    ratios (same round, same machine load) is the overhead."""
+    ratios, pairs = [], []
+    for round_number in range(rounds):
+        seconds = {}
+        for label, off in (("with_retests", False), ("without_retests", True)):
+            sys.stderr.write(f"overhead round {round_number + 1}: {label} …\n")
+            got = run_demo_under_faults(None, out / f"overhead-{round_number}-{label}", browser_path=browser_path,
+                                        without_retests=off)
+            seconds[label] = round(got.seconds, 1)
+            seconds[f"{label}_findings"] = len(got.comparison.false) + len(got.comparison.lost)
+        ratios.append(seconds["with_retests"] / seconds["without_retests"])
+        pairs.append(seconds)
+    ratios.sort()
+    return {"rounds": pairs, "ratios": [round(ratio, 3) for ratio in ratios],
+            "median_ratio": round(ratios[len(ratios) // 2], 3) if ratios else None}
 
 
 def compare_results_file(path: Path, implemented: Collection[str]) -> tuple[Comparison, dict[str, Any], str]:
@@ -262,6 +284,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     report = run(args.rates, args.seeds, args.refs, current=args.current, as_subprocess=args.subprocess,
                  stall_seconds=args.stall_seconds, browser_path=args.browser_path, timeout=args.timeout,
                  keep=args.keep)
+    if args.overhead_rounds:
+        with tempfile.TemporaryDirectory(prefix="govcheck-overhead-") as work:
+            report["retest_overhead_clean"] = measure_overhead(args.overhead_rounds, Path(work), args.browser_path)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     shown = {**report, "runs": [{key: value for key, value in run.items() if key != "fault_log"}

@@ -26,7 +26,7 @@ from checker.demo.faults import Fault, FaultPlan
 from checker.demo.server import DemoServer
 from checker.demo.truth import Comparison, compare_items, compare_with_ground_truth, reported_from_json
 from checker.results import RunResult
-from checker.scenario import Suite
+from checker.scenario import RetestSettings, Suite
 
 __all__ = [
     "DEMO_BASE",
@@ -77,6 +77,7 @@ def run_demo_under_faults(
     *,
     browser_path: str | None = None,
     implemented: Collection[str] | None = None,
+    without_retests: bool = False,
 ) -> FaultRun:
     """Start a demo server with ``plan`` (None: no faults), run the demo suite against it into ``out_dir``
     (results.json, report and evidence) and compare the findings with the ground truth (``implemented``: the
@@ -85,7 +86,18 @@ def run_demo_under_faults(
 
     with DemoServer(port=0, faults=plan) as server:
         suite = demo_suite_at(server.base_url)
+        if without_retests:
+            suite = suite_without_retests(suite)
         started = time.monotonic()
         result = run_suite_in_thread(suite, RunOptions(Path(out_dir), browser_path=browser_path))
         seconds = time.monotonic() - started
     return FaultRun(result, compare_with_ground_truth(result, implemented), seconds)
+
+
+def suite_without_retests(suite: Suite) -> Suite:
+    """The suite with every re-test switched off: one look per probe, the home page opened once, the link
+    checker's single retry only (the baseline of the re-tests' cost on a clean run)."""
+    settings = suite.settings.model_copy(update={"retest": RetestSettings(attempts=1, spread_seconds=0)})
+    availability = suite.rules.availability.model_copy(update={"attempts_after_failure": 0})
+    rules = suite.rules.model_copy(update={"availability": availability})
+    return suite.model_copy(update={"settings": settings, "rules": rules})
