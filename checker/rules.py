@@ -206,7 +206,9 @@ class LinkRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     home_points: float = Field(default=1.0, ge=0)
     other_points: float = Field(default=0.1, ge=0)
-    report_suspect: bool = Field(default=True, description="5xx/超时重试后仍失败的“疑似”链接也扣分")
+    report_suspect: bool = Field(
+        default=True, description="复测各次均返回 500 类错误的“疑似”链接也扣分（超时、连接重置、"
+        "502/503/504/429 等“暂时不可用”始终未能核查，不扣分）")
 
 
 class RuleSet(BaseModel):

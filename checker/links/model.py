@@ -32,8 +32,11 @@ class LinkStatus(StrEnum):
 
     ok: answered 2xx (after any redirects); broken: definite — 404/403/410 and other 4xx (confirmed by GET
     when HEAD said so), a redirect loop, a host name that does not resolve, a missing in-page anchor;
-    suspect (疑似): 5xx, 429, a reset or refused connection that failed again after one retry; timeout: no
-    answer within the limit, twice; excluded: not checked by choice (an exclude pattern, external links
+    suspect (疑似): 5xx, 429, a reset or refused connection that failed again at every look (the run's
+    ``settings.retest``; one retry without it); timeout: no answer within the limit at every look. Only a
+    suspect that answered 500-type errors at every look is a 疑似 finding; one that only timed out, was reset
+    or answered "not now" (502/503/504/429 …) is 未能核查 (``checker.links.judge.still_failing``);
+    excluded: not checked by choice (an exclude pattern, external links
     off, loopback-only test mode, the time budget spent); unsupported: a URL govcheck cannot check
     (invalid, a scheme other than http(s)).
     """
@@ -47,7 +50,8 @@ class LinkStatus(StrEnum):
 
 
 FAILING = frozenset({LinkStatus.BROKEN, LinkStatus.SUSPECT, LinkStatus.TIMEOUT})
-"""Statuses that become link.broken findings (suspect and timeout as 疑似)."""
+"""Statuses that failed the check: broken is a finding; suspect is a 疑似 finding only when it answered an error
+at every look, else, like timeout, coverage (see ``checker.links.judge.still_failing``)."""
 
 
 @dataclass(frozen=True)
