@@ -198,7 +198,11 @@ class NewMediaAccountsCheck(ObservingFamily[AccountsObservation]):
         home = context.home
         if home is None or home.footer is None:
             return []
-        _, snapshot = await context.visit(home.url, "首页")
+        try:
+            _, snapshot = await context.visit(home.url, "首页")
+        except PlaywrightError:
+            LOG.warning("首页未能打开，二维码证据缺失：%s", home.url, exc_info=True)
+            return []
         anchor = snapshot.footer.anchor if snapshot and snapshot.footer else ""
         return await context.evidence().capture(anchor)
 
