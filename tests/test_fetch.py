@@ -14,6 +14,7 @@ from playwright.async_api import async_playwright
 
 from checker.docmeta import read_meta
 from checker.fetch import Fetched, PageFetcher
+from tests.aio import run_async
 
 DOC = "<html><head>{head}<title>关于X的通知</title></head><body><p>文号：粤府〔2019〕12号</p><p>正文</p></body></html>"
 PAGES: dict[str, tuple[str, bytes]] = {
@@ -133,15 +134,14 @@ class _Answer:
 
 
 def test_a_failed_look_is_not_remembered_and_a_later_ask_fetches_afresh() -> None:
-    import asyncio
 
     from checker.fetch import PageFetcher
 
     request = _FlakyRequest()
     fetcher = PageFetcher(request, per_host=2, timeout_seconds=5)  # type: ignore[arg-type]
-    first = asyncio.run(fetcher.fetch(["http://127.0.0.1:9/a"]))["http://127.0.0.1:9/a"]
+    first = run_async(fetcher.fetch(["http://127.0.0.1:9/a"]))["http://127.0.0.1:9/a"]
     assert not first.ok and first.transient and first.status == 503
-    second = asyncio.run(fetcher.fetch(["http://127.0.0.1:9/a"]))["http://127.0.0.1:9/a"]
+    second = run_async(fetcher.fetch(["http://127.0.0.1:9/a"]))["http://127.0.0.1:9/a"]
     assert second.ok and not second.transient
-    asyncio.run(fetcher.fetch(["http://127.0.0.1:9/a"]))
+    run_async(fetcher.fetch(["http://127.0.0.1:9/a"]))
     assert request.calls == ["http://127.0.0.1:9/a"] * 2, "a page read whole is fetched once"

@@ -8,7 +8,6 @@ the real findings kept, and what never answered is coverage (未能核查) with 
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -53,6 +52,7 @@ from checker.results import CheckStatus
 from checker.rules import ColumnClass, RuleSet
 from checker.scenario import Settings, Site, Suite
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage
+from tests.aio import run_async
 from tests.conftest import run_in_thread
 
 AS_OF = date(2020, 11, 6)
@@ -120,7 +120,7 @@ def test_columns_read_from_the_map_whole_in_part_or_not_at_all() -> None:
     pages[2].role = pages[3].role = PageRole.OTHER
     site_map = SiteMap(BASE, BASE, {page.url: page for page in pages})
     family = ColumnsCheck()
-    observation = asyncio.run(family.observe(_MapContext(site_map)))  # type: ignore[arg-type]
+    observation = run_async(family.observe(_MapContext(site_map)))  # type: ignore[arg-type]
     states = {probe.key: (probe.status.value, len(probe.attempts)) for probe in observation.probes}
     assert states == {"栏目“工作动态”": ("seen", 1), "栏目“要闻动态”": ("failed", 1),
                       "栏目“人事信息”": ("failed", 3), "栏目“通知公告”": ("absent", 1)}

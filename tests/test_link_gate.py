@@ -8,8 +8,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
@@ -20,15 +19,11 @@ from checker.links.http_support import LOOPBACK_HOSTS, EnvProxies, PrioritySlots
 from checker.links.inspect import inspect_links
 from checker.links.model import LinkResult, LinkStatus
 from checker.scenario import LinkSettings
+from tests.aio import run_async
 
 T = TypeVar("T")
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
-
-def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on a thread of its own (pytest-playwright may hold an event loop on this one)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def clear_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:

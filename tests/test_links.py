@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
 import time
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from playwright.async_api import async_playwright
@@ -30,6 +28,7 @@ from checker.results import Severity
 from checker.rules import LinkRules, RuleSet
 from checker.scenario import LinkSettings, parse_suite
 from checker.scoring import score_findings
+from tests.aio import run_async
 from tests.conftest import run_in_thread
 from tests.link_site import LinkSite, home
 
@@ -125,11 +124,6 @@ def test_redirects_and_notes_reach_the_finding() -> None:
     assert "重定向：http://x/old → http://x/new" in finding.detail
     assert "证书错误" in finding.detail
 
-
-def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on a thread of its own (pytest-playwright may hold an event loop on this one)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")

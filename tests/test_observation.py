@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -20,6 +19,7 @@ from checker.observation import (
 from checker.results import Finding
 from checker.rules import RuleSet
 from checker.scenario import Settings
+from tests.aio import run_async
 
 T0 = datetime(2026, 11, 30, 2, 0, 0, tzinfo=UTC)  # 10:00:00 in Beijing
 
@@ -96,7 +96,7 @@ def _settings(attempts: int, spread: float) -> Settings:
 def test_failed_probes_are_looked_at_again_spread_over_the_window() -> None:
     family = _FlakyFamily(failures=2)
     context = _Context(_settings(3, 0.4))
-    observation = asyncio.run(observe_with_retests(family, context))  # type: ignore[arg-type]
+    observation = run_async(observe_with_retests(family, context))  # type: ignore[arg-type]
     assert observation.probes[0].status is ProbeStatus.ABSENT
     assert len(observation.probes[0].attempts) == 3
     assert len(family.looks) == 3
@@ -106,12 +106,12 @@ def test_failed_probes_are_looked_at_again_spread_over_the_window() -> None:
 
 def test_a_failure_that_persists_stays_failed_after_the_last_attempt() -> None:
     family = _FlakyFamily(failures=5)
-    observation = asyncio.run(observe_with_retests(family, _Context(_settings(3, 0))))  # type: ignore[arg-type]
+    observation = run_async(observe_with_retests(family, _Context(_settings(3, 0))))  # type: ignore[arg-type]
     assert len(family.looks) == 3
     assert observation.failures() and len(observation.failures()[0].attempts) == 3
 
 
 def test_nothing_is_looked_at_again_when_nothing_failed() -> None:
     family = _FlakyFamily(failures=0)
-    asyncio.run(observe_with_retests(family, _Context(_settings(3, 10))))  # type: ignore[arg-type]
+    run_async(observe_with_retests(family, _Context(_settings(3, 10))))  # type: ignore[arg-type]
     assert len(family.looks) == 1

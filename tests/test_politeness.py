@@ -14,6 +14,7 @@ from checker.politeness import Politeness
 from checker.reports.html import render_report
 from checker.results import CheckStatus
 from checker.scenario import parse_suite
+from tests.aio import run_async
 from tests.conftest import run_in_thread
 from tests.hostile import HostileServer
 
@@ -96,26 +97,24 @@ class _RobotsAnswer:
 
 
 def test_a_robots_txt_that_failed_to_load_is_asked_for_again() -> None:
-    import asyncio
 
     from checker.politeness import Politeness
 
     politeness = Politeness(respect_robots=True)
     client = _RobotsAnswers(503, 200)
-    first = asyncio.run(politeness.allowed("http://127.0.0.1:9/private/a", client))  # type: ignore[arg-type]
-    second = asyncio.run(politeness.allowed("http://127.0.0.1:9/private/a", client))  # type: ignore[arg-type]
+    first = run_async(politeness.allowed("http://127.0.0.1:9/private/a", client))  # type: ignore[arg-type]
+    second = run_async(politeness.allowed("http://127.0.0.1:9/private/a", client))  # type: ignore[arg-type]
     assert first, "a robots.txt that did not load refuses nothing"
     assert not second, "asked again, it was read and refuses the private folder"
     assert client.asked == 2
 
 
 def test_a_robots_txt_that_keeps_failing_is_taken_as_permitting_all() -> None:
-    import asyncio
 
     from checker.politeness import ROBOTS_ATTEMPTS, Politeness
 
     politeness = Politeness(respect_robots=True)
     client = _RobotsAnswers(503)
     for _ in range(ROBOTS_ATTEMPTS + 2):
-        assert asyncio.run(politeness.allowed("http://127.0.0.1:9/private/a", client))  # type: ignore[arg-type]
+        assert run_async(politeness.allowed("http://127.0.0.1:9/private/a", client))  # type: ignore[arg-type]
     assert client.asked == ROBOTS_ATTEMPTS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from checker.context import SiteOutcome
 from checker.results import CheckStatus
 from checker.runlog import LOG, run_log
 from checker.site_run import run_families
+from tests.aio import run_async
 
 
 class _NoWalk:
@@ -51,7 +51,7 @@ class _Context:
 def test_a_family_that_errs_leaves_its_traceback_in_run_log(tmp_path: Path) -> None:
     context = _Context()
     with run_log(tmp_path) as path:
-        asyncio.run(run_families(context, [_NoWalk(), _Boom()]))  # type: ignore[arg-type]
+        run_async(run_families(context, [_NoWalk(), _Boom()]))  # type: ignore[arg-type]
     record = {r.check: r for r in context.outcome.checks}["boom"]
     assert record.status is CheckStatus.ERROR and "KeyError" in record.note
     text = path.read_text(encoding="utf-8")
