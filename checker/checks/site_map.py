@@ -111,11 +111,23 @@ class SiteMapCheck:
         context.site_map = site_map
         read_home = site_map.home
         if read_home is not None and read_home.snapshot is not None:
-            context.home = read_home.snapshot
+            context.home = await _home_in_context_page(context, read_home, in_place=on_home)
         record_unverified(context, self.name, unread_probes(site_map.unverified()))
         if read_home is None or read_home.role is not PageRole.HOME:
             return walk_note(site_map) + "；首页未能读取"
         return walk_note(site_map)
+
+
+async def _home_in_context_page(context: SiteContext, read_home: SitePage, *, in_place: bool) -> PageSnapshot:
+    """The home snapshot the families use, taken in the site's own tab. When the walk read the home page in
+    place the first time, that read is it; when it had to read it again in a tab of its own (the first read
+    failed or was incomplete), the site's tab is brought to the home page too, so the snapshot's element
+    anchors are on the page the families photograph (the walk's read serves if that load fails)."""
+    assert read_home.snapshot is not None
+    if in_place and read_home.attempts <= 1:
+        return read_home.snapshot
+    snapshot = await visit_for_evidence(context, read_home.final_url or read_home.url, "首页")
+    return snapshot or read_home.snapshot
 
 
 async def visit_for_evidence(context: SiteContext, url: str, label: str) -> PageSnapshot | None:
