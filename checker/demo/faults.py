@@ -59,7 +59,7 @@ class FaultPlan:
     seed: int = 0
     spare: Callable[[str, str], bool] | None = None
     spare_paths: tuple[str, ...] = ()
-    _seen: Counter[tuple[str, str]] = field(default_factory=Counter, init=False, repr=False, compare=False)
+    _seen: Counter[tuple[str, str, str]] = field(default_factory=Counter, init=False, repr=False, compare=False)
     _log: list[tuple[Fault, str, str]] = field(default_factory=list, init=False, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
@@ -98,12 +98,14 @@ class FaultPlan:
         path = unquote(urlsplit(target).path)
         return any(path == spare or (spare.endswith("/") and path.startswith(spare)) for spare in self.spare_paths)
 
-    def draw(self, method: str, target: str, n: int) -> Fault:
-        """The fault for the ``n``-th earlier-seen request (0 = first) of ``method`` and ``target``: a pure
-        function of the seed and these three."""
+    def draw(self, method: str, target: str, n: int, source: str = "") -> Fault:
+        """The fault for the ``n``-th earlier-seen request (0 = first) of ``method`` and ``target`` asked by
+        ``source`` (the page that asked, from its Referer; '' for a page loaded by itself): a pure function of
+        the seed and these four."""
         if self.total_share <= 0:
             return Fault.NONE
-        key = f"{self.seed}\0{method.upper()}\0{target}\0{n}".encode()
+        origin = f"\0{source}" if source else ""
+        key = f"{self.seed}\0{method.upper()}\0{target}\0{n}{origin}".encode()
         value = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") / _SCALE
         if value < self.reset_share:
             return Fault.RESET
@@ -113,15 +115,19 @@ class FaultPlan:
             return Fault.STALL
         return Fault.NONE
 
-    def decide(self, method: str, target: str) -> Fault:
-        """The fault for this request (counted, and logged when it is one); thread-safe."""
+    def decide(self, method: str, target: str, source: str = "") -> Fault:
+        """The fault for this request (counted, and logged when it is one); thread-safe.
+
+        Requests are counted per (method, target, source): a script every page loads draws its faults per
+        page that asks for it, so which page gets a reset does not depend on the order pages were opened in.
+        """
         if self.spared(method, target):
             return Fault.NONE
         key = (method.upper(), target)
         with self._lock:
-            n = self._seen[key]
-            self._seen[key] = n + 1
-        fault = self.draw(method, target, n)
+            n = self._seen[(*key, source)]
+            self._seen[(*key, source)] = n + 1
+        fault = self.draw(method, target, n, source)
         if fault is not Fault.NONE:
             with self._lock:
                 self._log.append((fault, key[0], target))

@@ -150,7 +150,7 @@ def _handler(site: DemoSite, faults: FaultPlan | None = None) -> type[BaseHTTPRe
 
         def _faulted(self, method: str, body: bool = True) -> bool:
             """Apply the plan's fault for this request; True when it was answered (or reset) here."""
-            fault = faults.decide(method, self.path) if faults else Fault.NONE
+            fault = faults.decide(method, self.path, self.headers.get("Referer", "")) if faults else Fault.NONE
             if fault is Fault.RESET:
                 # SO_LINGER (on, 0 s): closing sends RST, the client sees a reset. The socket is really closed
                 # once the handler's files are closed (right after this method returns); nothing is written.
