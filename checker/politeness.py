@@ -35,6 +35,7 @@ class Politeness:
         self._last: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
         self._robot_failures: dict[str, int] = {}
+        self._robot_locks: dict[str, asyncio.Lock] = {}
 
     async def wait_turn(self, url: str) -> None:
         """Return when a request to the URL's host keeps the minimum interval since the previous one."""
@@ -58,12 +59,13 @@ class Politeness:
             return True
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._robots:
-            rules, transient = await self._load(origin, request)
-            failures = self._robot_failures.get(origin, 0) + transient
-            self._robot_failures[origin] = failures
-            if not transient or failures >= ROBOTS_ATTEMPTS:
-                self._robots[origin] = rules
+        async with self._robot_locks.setdefault(origin, asyncio.Lock()):  # one fetch at a time per origin
+            if origin not in self._robots:
+                rules, transient = await self._load(origin, request)
+                failures = self._robot_failures.get(origin, 0) + transient
+                self._robot_failures[origin] = failures
+                if not transient or failures >= ROBOTS_ATTEMPTS:
+                    self._robots[origin] = rules
         rules = self._robots.get(origin)
         return rules is None or rules.can_fetch(ROBOTS_AGENT, url)
 
