@@ -273,7 +273,10 @@ class _Looker:
             if fetched.failure and (slot or (not shown and _squarish(image))):
                 return failed(key, f"图片未能加载：{fetched.failure}", url=image.src, at=at, value=code,
                               evidence=await self.evidence.capture(image.anchor))
-            return seen(key, code, url=image.src, at=at, evidence=await self._box(image)) if slot else None
+            if not slot:
+                return None
+            code = replace(code, evidence=await self._box(image))  # the judge boxes the code it calls unreadable
+            return seen(key, code, url=image.src, at=at, evidence=code.evidence)
         follow, unusable = _usable(payloads[0])
         code = replace(code, unusable=unusable)
         if follow:
