@@ -90,7 +90,10 @@ def test_awkward_pages_are_read_within_budget(tmp_path: Path) -> None:
             continue
         assert "home.not_updated" not in indicators, site.name  # the dated list was read, whatever the charset
         assert "footer.identifier_missing" not in indicators, site.name
-    assert elapsed < 60, f"awkward pages held the run for {elapsed:.0f}s"
+    # Nine sites, two at a time, each within its 60 s budget: the bound is that budget plus room, not a speed
+    # target. The frames site alone takes about 46 s (before and after issue #13), so 60 s failed whenever
+    # the 2-core machine was busy.
+    assert elapsed < 90, f"awkward pages held the run for {elapsed:.0f}s"
 
 
 def test_an_endless_chain_of_list_pages_and_a_50_mb_page_stay_within_budget(tmp_path: Path) -> None:
