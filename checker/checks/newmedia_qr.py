@@ -333,16 +333,14 @@ class FooterQrCheck(ObservingFamily[QrObservation]):
 
         The footer is read on the home page in the browser tab (opened again when the tab is elsewhere, so
         the images can be photographed). A footer that shows no QR code at all is read once more on a fresh
-        load of the home page before 未添加二维码 may be said, unless the walk read the home page whole (every
-        request it made answered): a home page read while its server stumbled may have shown a footer cut short.
+        load of the home page before 未添加二维码 may be said: a home page read while its server stumbled
+        may have shown a footer cut short.
         """
         home = context.require_home()
         if not _showing(context, home):
             home = await _reopen_home(context) or home
         observation = await self._look_at(context, home)
-        read = context.site_map.home if context.site_map else None
-        whole = read is not None and read.complete  # the walk saw every request of the home page answered
-        if not whole and not any(_is_code(probe) for probe in observation.probes) and not observation.failures():
+        if not any(_is_code(probe) for probe in observation.probes) and not observation.failures():
             fresh = await _reopen_home(context)
             if fresh is not None:
                 observation = await self._look_at(context, fresh)
