@@ -59,8 +59,6 @@ _BLOCKED = [f"*.{suffix}{tail}" for suffix in ("png", "jpg", "jpeg", "gif", "web
                                                 "webm") for tail in ("", "?*")]
 _MAX_HTML = 3_000_000
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ACT_LIMIT = 20.0
-"""Seconds any one script evaluation on a page may take before the page is given up as unreadable."""
 _NOT_FOLLOWED_FROM = (PageRole.ARTICLE, PageRole.FORM, PageRole.NEWMEDIA, PageRole.EXTERNAL)
 _SHAPING = {"document": "框架页面", "script": "脚本", "xhr": "数据请求", "fetch": "数据请求"}
 """Requests whose failure changes what the page shows (its frames, scripts, data), by kind, in Chinese."""
@@ -415,7 +413,7 @@ class SiteWalker:
             return
         page.note = await settle(tab, self._settings)
         try:
-            data = await asyncio.wait_for(self._evaluate(tab), timeout=_ACT_LIMIT)
+            data = await asyncio.wait_for(self._evaluate(tab), timeout=self._timeout)
         except PlaywrightError as error:  # the page moved on by itself while being read: read where it landed
             if not navigated_away(error):
                 page.error = f"读取页面失败：{str(error).splitlines()[0][:120]}"
@@ -425,12 +423,12 @@ class SiteWalker:
                 await tab.wait_for_load_state("load", timeout=self._timeout * 1000)
             page.final_url = tab.url
             try:
-                data = await asyncio.wait_for(self._evaluate(tab), timeout=_ACT_LIMIT)
+                data = await asyncio.wait_for(self._evaluate(tab), timeout=self._timeout)
             except (PlaywrightError, TimeoutError) as again:
                 page.error = page.failure = f"读取页面失败：{type(again).__name__}"
                 return
         except TimeoutError:
-            page.error = page.failure = f"读取页面超时（{_ACT_LIMIT:g}秒）"
+            page.error = page.failure = f"读取页面超时（{self._timeout:g}秒）"
             return
         final_url = page.final_url
         snapshot_data, facts_data, link_data, html = data
@@ -461,11 +459,11 @@ class SiteWalker:
         reasons = list(watch.failures.values()) if watch is not None else []
         try:
             if watch is None:
-                for kind, url, status in await asyncio.wait_for(tab.evaluate(_IN_PLACE_JS), timeout=_ACT_LIMIT):
+                for kind, url, status in await asyncio.wait_for(tab.evaluate(_IN_PLACE_JS), timeout=self._timeout):
                     why = f"HTTP {status}" if status else "无应答"
                     reasons.append(f"{kind} {_short(url)} 未能加载（{why}）")
             if not settled:
-                for url in dict.fromkeys(await asyncio.wait_for(tab.evaluate(_OPEN_JS), timeout=_ACT_LIMIT)):
+                for url in dict.fromkeys(await asyncio.wait_for(tab.evaluate(_OPEN_JS), timeout=self._timeout)):
                     if self._own(url):
                         reasons.append(f"数据请求 {_short(url)} 在{self._settings.settle_seconds:g}秒内未完成")
         except (PlaywrightError, TimeoutError):
