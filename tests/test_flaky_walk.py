@@ -237,7 +237,9 @@ def test_the_walk_re_tests_failed_looks_and_keeps_what_is_real(flaky_site: tuple
     assert partial.read_state is ReadState.INCOMPLETE and partial.attempts == 3 and partial.snapshot is not None
     assert "/api/partial.json" in partial.reason and "连接被重置" in partial.reason
     # robots.txt was reset once: no refusal, asked for again (once) and then read
-    assert requests["/robots.txt"] == 2 and requests["/api/partial.json"] == 3
+    assert requests["/robots.txt"] == 2 and requests["/bsfw/"] == 3
+    # one data request per look; Chromium may repeat a reset request once on its own before the page sees it
+    assert 3 <= requests["/api/partial.json"] <= 6
     assert not [p.url for p in site_map.pages.values() if p.failure == ROBOTS_REFUSAL]
     assert all(p.attempts == 1 for p in site_map.pages.values()
                if p.url.endswith(("/tzgg/1.html", "/tzgg/3.html", "/zcwj/1.html")))
