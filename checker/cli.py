@@ -120,10 +120,12 @@ def cli() -> None:
 @click.option("--browser-endpoint", help="使用远程 Playwright 浏览器服务（ws://…）")
 @click.option("--cdp-endpoint", help="使用已启动调试端口的远程 Chromium（http://主机:端口）")
 @click.option("--remote-browser-path", help="远程浏览器服务所在机器上 Chromium 的路径（服务需以 --unsafe 启动）")
+@click.option("--allow-private", is_flag=True,
+              help="允许访问内网与本机地址（检查内网门户时使用；默认只访问公网与场景中站点本身的地址）")
 def run(
     scenario: Path, out_dir: Path | None, as_of: date | None, browser_path: str | None, headed: bool,
     resume_dir: Path | None, allow_submit: bool, shard_text: str | None, browser_endpoint: str | None,
-    cdp_endpoint: str | None, remote_browser_path: str | None,
+    cdp_endpoint: str | None, remote_browser_path: str | None, allow_private: bool,
 ) -> None:
     """按场景文件检查全部站点，写出 results.json 与 report.html。"""
     from checker.engine import RunOptions
@@ -144,7 +146,7 @@ def run(
     options = RunOptions(resume_dir or out_dir or _default_out(), as_of, browser_path, headed,
                          resume=resume_dir is not None, allow_submit=allow_submit, shard=shard,
                          browser_endpoint=browser_endpoint, cdp_endpoint=cdp_endpoint,
-                         remote_browser_path=remote_browser_path)
+                         remote_browser_path=remote_browser_path, allow_private=allow_private)
     sys.exit(_execute(suite, options))
 
 

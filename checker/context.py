@@ -22,6 +22,7 @@ from checker.evidence import EvidenceStore
 from checker.fetch import PageFetcher
 from checker.lexicon import TypoEntry
 from checker.links.http_check import LinkChecker
+from checker.netguard import NetworkGuard
 from checker.observe import PageSnapshot, take_snapshot
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.results import CheckRecord, CheckStatus, ColumnRecord, Evidence, Finding, Unverified
@@ -98,6 +99,10 @@ class SiteContext:
     """The site as the walk saw it (built once, right after the home page opened); families read it."""
     deadline: float | None = None
     """When the site's time budget ends (``time.monotonic()``); families that can stop early read it."""
+    guard: NetworkGuard | None = None
+    """The run's network boundary (None in a unit test): what the checker may request and photograph."""
+    browser_proxy: dict[str, str] | None = None
+    """The ``proxy`` a new browser context of this site needs to stay inside the boundary."""
 
     def seconds_left(self, reserve: float = 0.0) -> float | None:
         """Seconds until the site's budget ends, less ``reserve`` for the families after; None: no budget."""
@@ -123,9 +128,11 @@ class SiteContext:
         return self.home
 
     def evidence(self, page: Page | None = None) -> PageEvidence:
-        """Evidence of the page as it is now (one screenshot, boxed per finding)."""
+        """Evidence of the page as it is now (one screenshot, boxed per finding); none of a page the network
+        boundary did not let in."""
         return PageEvidence(page or self.page, self.store, self.index, self.settings.max_screenshot_height,
-                            screenshot_timeout_seconds=self.settings.screenshot_timeout_seconds)
+                            screenshot_timeout_seconds=self.settings.screenshot_timeout_seconds,
+                            guard=self.guard)
 
     def add(self, findings: Iterable[Finding | None]) -> None:
         """Keep the findings of indicators the suite's rule set applies."""

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +28,9 @@ from checker.evidence import EvidenceStore
 from checker.journal import Journal, RunHeader, suite_digest
 from checker.links.http_check import LinkChecker
 from checker.manifest import write_manifest
+from checker.netguard import NetworkGuard, PolicyProxy, Resolver, guarding
+from checker.netpolicy import AddressClass
+from checker.netsetup import guard_for_suite
 from checker.politeness import Politeness
 from checker.results import CheckStatus, RunResult, SiteResult, UncheckedSite, write_results
 from checker.rulecite import with_rules
@@ -91,6 +94,12 @@ class RunOptions:
     cdp_endpoint: str | None = None
     remote_browser_path: str | None = None
     allow_submit: bool = False
+    allow_private: bool = False
+    """Open loopback and private addresses to the checker (``--allow-private``: intranet portals)."""
+    network_classes: Mapping[str, AddressClass] | None = None
+    """Tests only: networks to treat as another class (a 127.x address standing in for 169.254.169.254)."""
+    resolver: Resolver | None = None
+    """Tests only: how host names resolve (names of the test's own making, no DNS query)."""
 
 
 def effective_as_of(suite: Suite, override: date | None) -> date:
@@ -123,6 +132,8 @@ class _Shared:
 
     politeness: Politeness
     link_checker: LinkChecker
+    guard: NetworkGuard
+    browser_proxy: dict[str, str] | None
 
 
 async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, store: EvidenceStore,
@@ -137,6 +148,7 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
         user_agent=await _user_agent(browser),
         service_workers="block",
         ignore_https_errors=True,  # certificate problems are judged by checker.tls; the page is still read
+        **({"proxy": shared.browser_proxy} if shared.browser_proxy else {}),
     )
     context.set_default_timeout(settings.page_timeout_seconds * 1000)
     await context.add_init_script(SETTLE_SCRIPT)
@@ -146,6 +158,7 @@ async def _inspect(browser: Browser, suite: Suite, index: int, as_of: date, stor
         context, page, site, index, suite.rules, settings, as_of, suite.window, store,
         lambda text: progress.step(index, text), allow_submit=options.allow_submit, politeness=shared.politeness,
         link_checker=shared.link_checker, nested_scopes=nested_scopes(suite.sites, site),
+        guard=shared.guard, browser_proxy=shared.browser_proxy,
     )
     site_context.typos = tuple(suite.typos)
     site_context.deadline = time.monotonic() + budget_seconds
@@ -192,6 +205,17 @@ async def _check_fonts(browser: Browser, progress: Progress) -> None:
 
 async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
     """Run every site of the suite and write results.json; returns the run's result."""
+    guard = await guard_for_suite(suite, allow_private=options.allow_private, classes=options.network_classes,
+                                  resolver=options.resolver)
+    local = not (options.browser_endpoint or options.cdp_endpoint)
+    with PolicyProxy(guard) as proxy, guarding(guard):
+        if not local:
+            options.progress.warn("使用远程浏览器时，浏览器的请求不经过本机的网络边界（仅链接检查受其约束）")
+        return await _run_guarded(suite, options, guard, proxy.browser_proxy() if local else None)
+
+
+async def _run_guarded(suite: Suite, options: RunOptions, guard: NetworkGuard,
+                       browser_proxy: dict[str, str] | None) -> RunResult:
     as_of = effective_as_of(suite, options.as_of)
     store = EvidenceStore(options.out_dir)
     journal = Journal(options.out_dir)
@@ -216,7 +240,7 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
         else:
             browser = await launch_browser(playwright, options.browser_path, options.headed)
         link_checker = LinkChecker(suite.settings.links, retest=suite.settings.retest,
-                                   user_agent=await _user_agent(browser))
+                                   user_agent=await _user_agent(browser), guard=guard)
         try:
             await _check_fonts(browser, options.progress)
 
@@ -235,7 +259,7 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
                         return None
                     options.progress.site_started(index, suite.sites[index])
                     result = await _inspect(browser, suite, index, as_of, store, options,
-                                            _Shared(politeness, link_checker), budget)
+                                            _Shared(politeness, link_checker, guard, browser_proxy), budget)
                 journal.append(index, result)
                 options.progress.site_finished(index, result)
                 return result
@@ -245,6 +269,10 @@ async def run_suite_async(suite: Suite, options: RunOptions) -> RunResult:
         finally:
             await link_checker.aclose()
             await browser.close()
+            refused = guard.refusals()
+            if refused:
+                LOG.warning("网络边界：本次运行共拒绝 %d 次连接（%s）", len(refused),
+                            "、".join(dict.fromkeys(f"{f.host}:{f.port}" for f in refused)))
     result = RunResult(
         tool_version=__version__, suite=suite.suite, as_of=as_of,
         window_start=suite.window.start if suite.window else None,

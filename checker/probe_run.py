@@ -11,6 +11,8 @@ from playwright.async_api import Browser, async_playwright
 
 from checker.browser import launch_browser
 from checker.evidence import EvidenceStore
+from checker.netguard import PolicyProxy, guarding
+from checker.netsetup import guard_for_suite
 from checker.observe import FAILURE_MESSAGE_SELECTORS, tag_first
 from checker.probe_store import ProbeStore, Sample
 from checker.scenario import Settings, Suite
@@ -18,8 +20,8 @@ from checker.visit import PageEvidence, describe_probe_error, open_page
 
 
 async def _probe_site(browser: Browser, url: str, index: int, timeout: float, evidence: EvidenceStore,
-                      settings: Settings) -> Sample:
-    context = await browser.new_context(locale="zh-CN", ignore_https_errors=False)
+                      settings: Settings, proxy: PolicyProxy) -> Sample:
+    context = await browser.new_context(locale="zh-CN", ignore_https_errors=False, proxy=proxy.browser_proxy())
     try:
         page = await context.new_page()
         visit = await open_page(page, url, timeout, settings.load_wait_seconds)
@@ -41,13 +43,20 @@ async def probe_suite_async(suite: Suite, store: ProbeStore, evidence_dir: Path,
     timeout = suite.rules.availability.timeout_seconds
     evidence = EvidenceStore(evidence_dir)
     limit = asyncio.Semaphore(suite.settings.concurrency * 2)
+    guard = await guard_for_suite(suite)
+    with PolicyProxy(guard) as proxy, guarding(guard):
+        return await _probe_all(suite, store, evidence, limit, timeout, proxy, browser_path)
+
+
+async def _probe_all(suite: Suite, store: ProbeStore, evidence: EvidenceStore, limit: asyncio.Semaphore,
+                     timeout: float, proxy: PolicyProxy, browser_path: str | None) -> list[Sample]:
     async with async_playwright() as playwright:
         browser = await launch_browser(playwright, browser_path)
         try:
             async def one(index: int) -> Sample:
                 async with limit:
                     return await _probe_site(browser, suite.sites[index].url, index, timeout, evidence,
-                                             suite.settings)
+                                             suite.settings, proxy)
 
             samples = list(await asyncio.gather(*(one(i) for i in range(len(suite.sites)))))
         finally:

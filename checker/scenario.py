@@ -6,6 +6,7 @@ and optional per-site hints for sites where discovery from the home page fails.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import date
 from enum import StrEnum
@@ -172,6 +173,30 @@ class SiteMapSettings(_Strict):
     articles_per_column: int = Field(default=40, ge=0, description="每个栏目最多读取的文章数")
 
 
+class NetworkSettings(_Strict):
+    """Where govcheck may connect besides the public internet (issue #16: the network boundary).
+
+    By default a page can send govcheck to the public internet and to the addresses of the suite's own
+    sites, nowhere else: never to link-local addresses (the cloud metadata service), multicast or
+    broadcast, and to loopback or private addresses only where a site of the suite is. An office checking
+    intranet portals opens private addresses here (or with ``--allow-private``).
+    """
+
+    allow_private: bool = Field(default=False, description="允许访问内网与本机地址（内网门户检查时开启）")
+    allow_networks: list[str] = Field(default_factory=list, description="另行允许访问的内网网段，如 10.20.0.0/16")
+    block_networks: list[str] = Field(default_factory=list, description="另行禁止访问的网段")
+
+    @field_validator("allow_networks", "block_networks")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(f"不是有效的网段：{value}（应写作 10.0.0.0/8 这样的形式）") from None
+        return values
+
+
 class RetestSettings(_Strict):
     """How a failed observation is looked at again before anything is reported (复测).
 
@@ -216,6 +241,7 @@ class Settings(_Strict):
     links: LinkSettings = Field(default_factory=LinkSettings)
     site_map: SiteMapSettings = Field(default_factory=SiteMapSettings)
     retest: RetestSettings = Field(default_factory=RetestSettings)
+    network: NetworkSettings = Field(default_factory=NetworkSettings)
 
 
 DEFAULT_SETTINGS = Settings()

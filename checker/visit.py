@@ -8,13 +8,15 @@ page and element crop from it, so a page with three problems is photographed onc
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page, Response
+from playwright.async_api import Page, Request, Response
 
 from checker.evidence import Box, EvidenceStore, boxed_page, element_crop, page_top
+from checker.netguard import NetworkGuard, active_guard, blocked_reason, explain_error, is_blocked_error
 from checker.observe import box_of
 from checker.results import Evidence
 from checker.scenario import DEFAULT_SETTINGS
@@ -47,6 +49,8 @@ def describe_probe_error(error: str, status: int | None, timeout_seconds: float)
     availability check and ``govcheck probe`` alike."""
     if status is not None and status >= 400:
         return f"首页返回 HTTP {status}"
+    if is_blocked_error(error):
+        return blocked_reason(error)
     lowered = error.lower()
     reasons = (
         ("timeout", f"首页在{timeout_seconds:g}秒内未打开（超时）"),
@@ -73,11 +77,25 @@ async def open_page(page: Page, url: str, timeout_seconds: float,
     started = now()
     response: Response | None = None
     error = ""
+    hops: list[str] = []
+
+    def note_failed(request: Request) -> None:
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            hops.append(request.url)
+
+    page.on("requestfailed", note_failed)
+    since = time.monotonic()
     try:
         response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_seconds * 1000)
     except PlaywrightError as failure:
         error = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+        error = explain_error(error, hops[-1] if hops else url, since)
         await stop_loading(page)
+        if is_blocked_error(error):  # leave nothing of the refused navigation on the page to photograph
+            with contextlib.suppress(PlaywrightError):
+                await page.goto("about:blank")
+    finally:
+        page.remove_listener("requestfailed", note_failed)
     if not error:
         with contextlib.suppress(PlaywrightError):
             await page.wait_for_load_state("load", timeout=settle_seconds * 1000)
@@ -113,8 +131,10 @@ class PageEvidence:
     """
 
     def __init__(self, page: Page, store: EvidenceStore, site_index: int, max_height: int, *,
-                 screenshot_timeout_seconds: float = DEFAULT_SETTINGS.screenshot_timeout_seconds) -> None:
+                 screenshot_timeout_seconds: float = DEFAULT_SETTINGS.screenshot_timeout_seconds,
+                 guard: NetworkGuard | None = None) -> None:
         self._page = page
+        self._guard = guard or active_guard()
         self._store = store
         self._site_index = site_index
         self._max_height = max_height
@@ -142,6 +162,8 @@ class PageEvidence:
 
     async def capture(self, anchor: str | None) -> list[Evidence]:
         """The page with the element boxed and a crop around it; the unmarked page when there is no element."""
+        if self._guard is not None and not self._guard.permits_page(self._page.url):
+            return []  # a browser error page, or an origin the network boundary refused: nothing to show
         try:
             box = await box_of(self._page, anchor) if anchor else None
             top = await self._window(box)

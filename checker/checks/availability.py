@@ -101,7 +101,8 @@ async def _warning_evidence(context: SiteContext) -> list[Evidence]:
     browser = context.browser_context.browser
     if browser is None:
         return []
-    strict = await browser.new_context(locale="zh-CN", viewport=context.page.viewport_size)
+    strict = await browser.new_context(locale="zh-CN", viewport=context.page.viewport_size,
+                                       **({"proxy": context.browser_proxy} if context.browser_proxy else {}))
     try:
         page = await strict.new_page()
         await open_page(page, context.site.url, context.rules.availability.timeout_seconds,

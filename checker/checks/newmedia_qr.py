@@ -8,6 +8,7 @@ still fails, is coverage (未能核查), never 二维码失效.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from checker.checks.findings import make_finding
 from checker.context import SiteContext
 from checker.discover import normalise_url
 from checker.family import TRANSIENT_STATUSES, ObservingFamily, failed_load
+from checker.netguard import active_guard, blocked_reason, explain_error, is_blocked_error, refused
 from checker.observation import Observation, Probe, ProbeStatus, absent, attempts_text, failed, seen
 from checker.observe import FooterImageSeen, PageSnapshot
 from checker.qr import MAX_RATIO, MIN_RATIO, decode_data_uri, decode_qr, looks_like_qr_slot
@@ -155,6 +157,8 @@ def _matches(account: NewMediaAccount, code: QrSeen) -> bool:
 
 def request_failure(error: str, timeout_seconds: float) -> str:
     """A Chinese reason for a request (Playwright's API request) that got no answer."""
+    if is_blocked_error(error):
+        return blocked_reason(error)
     lowered = error.lower()
     reasons = (
         (("econnreset", "socket hang up", "err_connection_reset"), "连接被重置"),
@@ -228,13 +232,19 @@ def _usable(payload: str) -> tuple[bool, str]:
 
 
 async def _follow(page: Page, payload: str, timeout_seconds: float) -> tuple[int | None, str]:
-    """The HTTP status the payload's address answered, or why it gave no answer."""
+    """The HTTP status the payload's address answered, or why it gave no answer (a payload that points
+    inside the network boundary is not requested at all)."""
+    guard = active_guard()
+    verdict = await guard.judge_url(payload) if guard else None
+    if verdict is not None and refused(verdict):
+        return None, verdict.reason
+    since = time.monotonic()
     try:
         response = await page.context.request.get(payload, timeout=timeout_seconds * 1000, max_redirects=5)
         return response.status, ""
     except PlaywrightError as error:
         LOG.info("二维码指向的地址请求失败：%s", payload[:200], exc_info=True)
-        return None, request_failure(str(error), timeout_seconds)
+        return None, request_failure(explain_error(str(error), payload, since), timeout_seconds)
 
 
 def image_key(image: FooterImageSeen, index: int) -> str:

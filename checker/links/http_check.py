@@ -46,6 +46,7 @@ from checker.links.http_support import (
     retry_after_seconds,
 )
 from checker.links.model import LinkResult, LinkStatus
+from checker.netguard import NetworkGuard
 from checker.runlog import LOG
 from checker.scenario import LinkSettings, RetestSettings
 
@@ -110,12 +111,14 @@ class LinkChecker:
     """
 
     def __init__(self, settings: LinkSettings, *, retest: RetestSettings | None = None,
-                 user_agent: str | None = None, loopback_only: bool | None = None) -> None:
+                 user_agent: str | None = None, loopback_only: bool | None = None,
+                 guard: NetworkGuard | None = None) -> None:
         self.settings = settings
         self.retest = retest or ONE_RETRY
         self.user_agent = user_agent or DEFAULT_USER_AGENT
         self.loopback_only = loopback_only_from_env() if loopback_only is None else loopback_only
         self._exclude = [re.compile(pattern) for pattern in settings.exclude]
+        self._guard = guard
         self._gate = HostGate(settings.per_host, settings.concurrency, settings.min_interval_seconds)
         self._session: aiohttp.ClientSession | None = None
         self._proxies = EnvProxies(enabled=not self.loopback_only)
@@ -334,7 +337,8 @@ class LinkChecker:
         if self._session is None:
             self._session = http_session(
                 self.settings.timeout_seconds, self.settings.concurrency,
-                {"User-Agent": self.user_agent, "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"})
+                {"User-Agent": self.user_agent, "Accept": "*/*", "Accept-Language": "zh-CN,zh;q=0.9"},
+                guard=self._guard)
         return self._session
 
 
@@ -347,6 +351,8 @@ def _failed(failure: Failure, chain: tuple[str, ...]) -> _Outcome:
         return _Outcome(LinkStatus.TIMEOUT, failure.reason, None, chain, transient=True, timed_out=True)
     if failure.kind == "invalid":
         return _Outcome(LinkStatus.UNSUPPORTED, failure.reason, None, chain)
+    if failure.kind == "blocked":  # the network boundary: not requested, so neither broken nor fine
+        return _Outcome(LinkStatus.EXCLUDED, failure.reason, None, chain)
     if failure.kind == "dns":  # a resolver may stumble too: broken only if the name still does not resolve
         return _Outcome(LinkStatus.BROKEN, failure.reason, None, chain, transient=True, unresolved=True)
     status = LinkStatus.SUSPECT if failure.transient else LinkStatus.BROKEN

@@ -21,11 +21,13 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import idna
 
+from checker.netguard import AddressBlocked, GuardedConnector, NetworkGuard, active_guard
 from checker.tls import describe_verification
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -42,12 +44,15 @@ def loopback_only_from_env() -> bool:
 
 
 def http_session(timeout_seconds: float, connections: int, headers: dict[str, str],
-                 verify: bool | None = None) -> aiohttp.ClientSession:
+                 verify: bool | None = None, guard: NetworkGuard | None = None) -> aiohttp.ClientSession:
     """An HTTP session for link work: ``connections`` at once, cookies kept (IP hosts included), long headers
     accepted. ``verify=False`` never checks certificates; None leaves it to each request's ``ssl``.
-    Create it inside the running event loop."""
-    connector = aiohttp.TCPConnector(limit=connections, ttl_dns_cache=300,
-                                     **({} if verify is None else {"ssl": verify}))
+    ``guard`` (the run's network boundary, else the active one) judges every address before it is
+    connected to. Create it inside the running event loop."""
+    guard = guard or active_guard()
+    options: dict[str, Any] = {"limit": connections, **({} if verify is None else {"ssl": verify})}
+    connector = (GuardedConnector(guard, **options) if guard is not None
+                 else aiohttp.TCPConnector(ttl_dns_cache=300, **options))
     return aiohttp.ClientSession(
         connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True), headers=headers,
         timeout=aiohttp.ClientTimeout(total=timeout_seconds),
@@ -163,6 +168,9 @@ class Failure:
 def describe_failure(error: BaseException, timeout_seconds: float) -> Failure:
     """Name a transport exception the way a report reads it, and say whether a retry could change it."""
     causes = _causes(error)
+    blocked = next((c for c in causes if isinstance(c, AddressBlocked)), None)
+    if blocked is not None:
+        return Failure("blocked", str(blocked), False)
     if any(isinstance(c, TimeoutError) for c in causes):
         return Failure("timeout", f"{timeout_seconds:g} 秒内无响应", True)
     if any(isinstance(c, (socket.gaierror, aiohttp.ClientConnectorDNSError)) for c in causes):

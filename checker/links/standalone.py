@@ -18,6 +18,8 @@ from checker import USER_AGENT_SUFFIX
 from checker.links.http_check import LinkChecker
 from checker.links.inspect import LinkReport, inspect_links
 from checker.links.model import FoundLink, LinkResult, LinkStatus
+from checker.netguard import PolicyProxy, guarding
+from checker.netsetup import guard_for_urls
 from checker.politeness import Politeness
 from checker.scenario import DEFAULT_SETTINGS, LinkSettings
 
@@ -77,6 +79,15 @@ async def check_site(url: str, settings: LinkSettings, *, scope: str | None = No
                      page_timeout_seconds: float = DEFAULT_SETTINGS.page_timeout_seconds) -> LinkRun:
     """Crawl one site from ``url`` and check every link found; the browser is started only to render."""
     started = time.monotonic()
+    guard = await guard_for_urls([url])
+    with PolicyProxy(guard) as proxy, guarding(guard):
+        report = await _crawl(url, settings, scope, browser_path, page_timeout_seconds, proxy)
+    return LinkRun(report.results, report.occurrences, len(report.crawl.pages), len(report.crawl.links),
+                   report.crawl.notes, time.monotonic() - started)
+
+
+async def _crawl(url: str, settings: LinkSettings, scope: str | None, browser_path: str | None,
+                 page_timeout_seconds: float, proxy: PolicyProxy) -> LinkReport:
     if settings.crawl_mode == "fetch":
         report = await _inspect(None, url, scope, settings, page_timeout_seconds)
     else:
@@ -88,12 +99,12 @@ async def check_site(url: str, settings: LinkSettings, *, scope: str | None = No
             browser = await launch_browser(playwright, browser_path)
             try:
                 context = await browser.new_context(ignore_https_errors=True, locale="zh-CN",
-                                                    user_agent=f"{USER_AGENT_SUFFIX} (link check)")
+                                                    user_agent=f"{USER_AGENT_SUFFIX} (link check)",
+                                                    proxy=proxy.browser_proxy())
                 report = await _inspect(context, url, scope, settings, page_timeout_seconds)
             finally:
                 await browser.close()
-    return LinkRun(report.results, report.occurrences, len(report.crawl.pages), len(report.crawl.links),
-                   report.crawl.notes, time.monotonic() - started)
+    return report
 
 
 async def _inspect(context: BrowserContext | None, url: str, scope: str | None, settings: LinkSettings,

@@ -36,6 +36,7 @@ from playwright.async_api import Error as PlaywrightError
 from checker.discover import in_scope, normalise_url
 from checker.htmlpage import parse_html
 from checker.links.crawl import TAB_PAGES
+from checker.netguard import explain_error
 from checker.observe import _SNAPSHOT_JS, navigated_away, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.runlog import LOG
@@ -332,11 +333,12 @@ class SiteWalker:
         (no answer, a 5xx/429, a failed read, an incomplete read), why."""
         watch = _Watch(tab, self._own, self._timeout)
         watch.attach()
+        since = time.monotonic()
         try:
             try:
                 response = await tab.goto(job.url, wait_until="load", timeout=self._timeout * 1000)
             except PlaywrightError as error:
-                trial.error = (str(error).splitlines() or ["无法打开"])[0][:160]
+                trial.error = explain_error((str(error).splitlines() or ["无法打开"])[0][:160], job.url, since)
                 trial.failure = describe_probe_error(trial.error, None, self._timeout).replace("首页", "页面")
                 return await self._replace(tab), trial.failure
             trial.status = response.status if response else None
