@@ -22,6 +22,7 @@ import socket
 import struct
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -98,6 +99,7 @@ class NetworkGuard:
         self._lock = threading.Lock()
         self._failures: deque[ConnectFailure] = deque(maxlen=_REMEMBERED)
         self._names: dict[str, Verdict] = {}
+        self._left: weakref.WeakSet[Any] = weakref.WeakSet()
 
     async def resolve(self, host: str, port: int) -> list[IPAddress]:
         """The addresses ``host`` resolves to now (the guard's resolver); OSError when it does not resolve."""
@@ -171,12 +173,28 @@ class NetworkGuard:
             return f"{BLOCKED_MARK} {failure.reason}"
         return f"{_ERROR_CODES.get(failure.kind, 'net::ERR_CONNECTION_FAILED')} ({failure.reason})"
 
+    def leave_page(self, page: object) -> None:
+        """Note that ``page`` was left after a refused navigation: nothing on it may be photographed until it
+        opens an allowed page again (:meth:`reopened`)."""
+        with self._lock:
+            self._left.add(page)
+
+    def reopened(self, page: object) -> None:
+        """``page`` opened a page the policy allowed."""
+        with self._lock:
+            self._left.discard(page)
+
+    def permits(self, page: object, url: str) -> bool:
+        """Whether ``page``, now at ``url``, may be photographed (:meth:`permits_page`, and not left after a
+        refused navigation)."""
+        with self._lock:
+            left = page in self._left
+        return not left and self.permits_page(url)
+
     def permits_page(self, url: str) -> bool:
-        """Whether a page at ``url`` may be photographed: never one of an origin the policy refused, never the
-        blank page a refused navigation is left on. The browser's error page for a site that did not open
-        (the availability evidence) shows no origin's content and may be."""
-        if url == "about:blank":
-            return False
+        """Whether a page at ``url`` may be photographed: never one of an origin the policy refused. The
+        browser's error page for a site that did not open (the availability evidence) shows no origin's
+        content and may be."""
         scheme = urlsplit(url).scheme.lower()
         if scheme not in ("http", "https"):
             return True

@@ -128,6 +128,10 @@ def _ipv4_number(part: str) -> int | None:
         return None
 
 
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdef" for c in text)
+
+
 class InvalidHost(ValueError):
     """A host that ends like a number but is not an IPv4 address a browser would accept."""
 
@@ -142,6 +146,9 @@ def parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
     if parts and parts[-1] == "" and len(parts) > 1:
         parts = parts[:-1]
     if _ipv4_number(parts[-1]) is None:
+        last = parts[-1].lower()
+        if last.isascii() and (last.isdigit() or (last.startswith("0x") and _is_hex(last[2:]))):
+            raise InvalidHost(host)  # it ends in a number a browser would read, and cannot (1.2.3.09)
         return None
     numbers = [_ipv4_number(part) for part in parts]
     if len(numbers) > 4 or any(n is None for n in numbers):
@@ -257,9 +264,11 @@ class NetworkPolicy:
         return classify_address(address)
 
     def judge_address(self, address: IPAddress) -> Verdict:
-        """Whether govcheck may connect to ``address``."""
-        kind = self.classify(address)
+        """Whether govcheck may connect to ``address`` (an IPv6 address carrying an IPv4 one is judged, and
+        matched against the settings' networks, as that IPv4 address)."""
         text = str(address)
+        address = embedded_ipv4(address) or address
+        kind = self.classify(address)
         if any(address.version == n.version and address in n for n in self.block_networks):
             return Verdict(False, f"{INTERNAL}（{text}，按设置禁止访问的网段）", text, kind)
         if self.loopback_only and kind is not AddressClass.LOOPBACK:

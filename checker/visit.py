@@ -91,11 +91,13 @@ async def open_page(page: Page, url: str, timeout_seconds: float,
         error = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
         error = explain_error(error, hops[-1] if hops else url, since)
         await stop_loading(page)
-        if is_blocked_error(error):  # leave nothing of the refused navigation on the page to photograph
-            with contextlib.suppress(PlaywrightError):
-                await page.goto("about:blank")
     finally:
         page.remove_listener("requestfailed", note_failed)
+    guard = active_guard()
+    if guard is not None and is_blocked_error(error):
+        guard.leave_page(page)  # nothing of a refused navigation is photographed
+    elif guard is not None and not error:
+        guard.reopened(page)
     if not error:
         with contextlib.suppress(PlaywrightError):
             await page.wait_for_load_state("load", timeout=settle_seconds * 1000)
@@ -162,7 +164,7 @@ class PageEvidence:
 
     async def capture(self, anchor: str | None) -> list[Evidence]:
         """The page with the element boxed and a crop around it; the unmarked page when there is no element."""
-        if self._guard is not None and not self._guard.permits_page(self._page.url):
+        if self._guard is not None and not self._guard.permits(self._page, self._page.url):
             return []  # a browser error page, or an origin the network boundary refused: nothing to show
         try:
             box = await box_of(self._page, anchor) if anchor else None
