@@ -404,6 +404,24 @@ class SiteWalker:
             await asyncio.wait_for(tab.close(), timeout=5)
         return await self._new_tab()
 
+    async def _moved_off(self, tab: Page, job: _Job, page: SitePage) -> bool:
+        """Whether the page moved on by itself (a meta refresh, a script) to where it cannot be read as the
+        site's page: the browser's error page (a target that did not open, or that the network boundary
+        refused) is a failed read, another site's page is outside the scope. What it read is not kept."""
+        landed = tab.url
+        if landed.startswith("chrome-error:"):
+            since = time.monotonic() - 2 * self._timeout
+            error = explain_error("net::ERR_SOCKS_CONNECTION_FAILED", page.final_url, since)
+            reason = describe_probe_error(error, None, self._timeout).replace("首页", "页面")
+            page.error = page.failure = reason if reason.startswith("未访问") else f"页面跳转后未能打开（{reason}）"
+            return True
+        if landed != page.final_url and not in_scope(landed, self._scope) and job.depth > 0:
+            page.final_url = landed
+            page.role = PageRole.EXTERNAL
+            page.note = "跳转到站点范围以外"
+            return True
+        return False
+
     async def _read_loaded(self, tab: Page, job: _Job, final_url: str, page: SitePage, watch: _Watch | None) -> None:
         """Read a loaded page into ``page``: wait for it to settle, then snapshot, structure, links and HTML;
         say in ``page.incomplete`` which of the site's frames, scripts or data requests it lacks."""
@@ -431,6 +449,8 @@ class SiteWalker:
                 return
         except TimeoutError:
             page.error = page.failure = f"读取页面超时（{self._timeout:g}秒）"
+            return
+        if await self._moved_off(tab, job, page):
             return
         final_url = page.final_url
         snapshot_data, facts_data, link_data, html = data
