@@ -115,7 +115,7 @@ async def observe_with_retests(family: ObservingFamily[ObservationT], context: S
     observation = await family.observe(context)
     pause = timedelta(seconds=policy.pause_seconds())
     for round_number in range(1, policy.attempts):
-        failures = observation.failures()
+        failures = observation.retestable()
         if not failures:
             break
         first = min((probe.attempts[0] for probe in failures if probe.attempts), default=now())

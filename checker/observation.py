@@ -103,6 +103,11 @@ class Observation:
         """The probes whose look failed."""
         return [probe for probe in self.probes if probe.failed]
 
+    def retestable(self) -> list[Probe]:
+        """The failed probes a fresh look could change: not those the network boundary refused (未访问…),
+        which a re-test would only refuse again."""
+        return [probe for probe in self.failures() if not probe.reason.startswith("未访问")]
+
     def probe(self, key: str) -> Probe | None:
         """The probe with this key, if any."""
         return next((probe for probe in self.probes if probe.key == key), None)

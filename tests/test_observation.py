@@ -115,3 +115,12 @@ def test_nothing_is_looked_at_again_when_nothing_failed() -> None:
     family = _FlakyFamily(failures=0)
     run_async(observe_with_retests(family, _Context(_settings(3, 10))))  # type: ignore[arg-type]
     assert len(family.looks) == 1
+
+
+def test_a_look_the_network_boundary_refused_is_not_re_tested() -> None:
+    at = datetime(2024, 5, 6, 2, 0, tzinfo=UTC)
+    refused = failed("页脚二维码“微信”", "未访问：地址指向内部网络（169.254.169.254，链路本地地址）", at=at)
+    stumbled = failed("页脚二维码“微博”", "指向的页面未能打开：连接被重置", at=at)
+    observation = Observation([refused, stumbled, seen("首页", "ok", at=at)], at)
+    assert observation.failures() == [refused, stumbled]  # both stay coverage (未能核查)
+    assert observation.retestable() == [stumbled]  # only the one a fresh look could change

@@ -294,7 +294,8 @@ class _Looker:
             code = replace(code, target_status=status)
             if failure or (status is not None and _stumbled(status)):
                 why = failure or f"HTTP {status}"
-                return failed(key, f"指向的页面未能打开：{why}", url=payloads[0], at=at, value=code,
+                reason = why if why.startswith("未访问") else f"指向的页面未能打开：{why}"  # refused: not opened
+                return failed(key, reason, url=payloads[0], at=at, value=code,
                               evidence=await self.evidence.capture(image.anchor))
         if invalid_detail(code):
             code = replace(code, evidence=await self._box(image))
