@@ -13,6 +13,8 @@ import ssl
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from checker.netguard import active_guard
+
 # OpenSSL X509_V_ERR_* codes, as ssl.SSLCertVerificationError.verify_code reports them.
 _EXPIRED, _NOT_YET_VALID = 10, 9
 _HOSTNAME = {62, 63, 64}  # host name, e-mail, IP address mismatch
@@ -49,10 +51,17 @@ async def probe_tls(url: str, timeout_seconds: float, cafile: str | None = None)
     if parts.scheme != "https" or not parts.hostname:
         return None
     context = ssl.create_default_context(cafile=cafile)
+    port = parts.port or 443
+    address: str = parts.hostname
+    guard = active_guard()
     try:
+        if guard is not None:  # the network boundary judges the address connected to, like every request
+            verdict, addresses = await guard.judge_host(parts.hostname, port)
+            if not verdict.allowed or not addresses:
+                return None
+            address = str(addresses[0])
         _, writer = await asyncio.wait_for(
-            asyncio.open_connection(parts.hostname, parts.port or 443, ssl=context,
-                                    server_hostname=parts.hostname),
+            asyncio.open_connection(address, port, ssl=context, server_hostname=parts.hostname),
             timeout=timeout_seconds,
         )
     except ssl.SSLCertVerificationError as error:
