@@ -105,7 +105,7 @@ class NetworkGuard:
         """The addresses ``host`` resolves to now (the guard's resolver); OSError when it does not resolve."""
         return await self._resolve(host, port)
 
-    async def judge_host(self, host: str, port: int) -> tuple[Verdict, list[IPAddress]]:
+    async def assess_host(self, host: str, port: int) -> tuple[Verdict, list[IPAddress]]:
         """The verdict on connecting to ``host`` now, and the addresses it may connect to (resolved here)."""
         try:
             literal = host_address(host)
@@ -123,14 +123,14 @@ class NetworkGuard:
             self._names[host.lower()] = verdict
         return verdict, addresses if verdict.allowed else []
 
-    async def judge_url(self, url: str) -> Verdict:
+    async def assess_url(self, url: str) -> Verdict:
         """Whether ``url`` may be requested (scheme, then its host's addresses); a name that does not resolve
         is allowed here: the request itself will say the name does not resolve."""
         target = url_target(url)
         if isinstance(target, Verdict):
             return target
         try:
-            verdict, _ = await self.judge_host(target.host, target.port)
+            verdict, _ = await self.assess_host(target.host, target.port)
         except OSError:
             return Verdict(True)
         return verdict
@@ -358,7 +358,7 @@ class PolicyProxy:
     async def _connect(self, host: str, port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | int:
         """An open connection to an allowed address of ``host``, or the SOCKS reply code saying why not."""
         try:
-            verdict, addresses = await self.guard.judge_host(host, port)
+            verdict, addresses = await self.guard.assess_host(host, port)
         except OSError as error:
             return self._failed(host, port, "dns", f"域名无法解析（{error}）")
         if not verdict.allowed:
@@ -429,7 +429,7 @@ class GuardedConnector(aiohttp.TCPConnector):
 
     async def _resolve_host(self, host: str, port: int, traces: Sequence[Any] | None = None) -> list[Any]:
         try:
-            verdict, addresses = await self.guard.judge_host(host, port)
+            verdict, addresses = await self.guard.assess_host(host, port)
         except OSError as error:
             raise OSError(f"域名无法解析：{host}（{error}）") from error
         if not verdict.allowed and not refused(verdict):

@@ -56,7 +56,7 @@ async def probe_tls(url: str, timeout_seconds: float, cafile: str | None = None)
     guard = active_guard()
     try:
         if guard is not None:  # the network boundary judges the address connected to, like every request
-            verdict, addresses = await guard.judge_host(parts.hostname, port)
+            verdict, addresses = await guard.assess_host(parts.hostname, port)
             if not verdict.allowed or not addresses:
                 return None
             address = str(addresses[0])

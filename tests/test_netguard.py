@@ -164,32 +164,32 @@ def _html(body: str) -> tuple[int, dict[str, str], bytes]:
     return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
 
 
-# --- judge_host and friends ---------------------------------------------------------------------------------------
+# --- assess_host and friends ---------------------------------------------------------------------------------------
 
 def test_judge_host_resolves_with_the_injected_resolver() -> None:
     resolver = FakeResolver()
     guard = make_guard(resolver)
 
     async def main() -> None:
-        private, addresses = await guard.judge_host("private.test", 80)
+        private, addresses = await guard.assess_host("private.test", 80)
         assert not private.allowed and addresses == []
         assert private.reason.startswith(INTERNAL) and "127.0.0.3" in private.reason and "内网地址" in private.reason
-        mixed, addresses = await guard.judge_host("mixed.test", 80)  # a site address and an internal one
+        mixed, addresses = await guard.assess_host("mixed.test", 80)  # a site address and an internal one
         assert not mixed.allowed and addresses == [] and mixed.address == "127.0.0.3"
-        metadata, _ = await guard.judge_host("mixed-metadata.test", 80)
+        metadata, _ = await guard.assess_host("mixed-metadata.test", 80)
         assert not metadata.allowed and metadata.kind is AddressClass.LINK_LOCAL
-        portal, addresses = await guard.judge_host("Portal.test", 80)
+        portal, addresses = await guard.assess_host("Portal.test", 80)
         assert portal.allowed and addresses == [SITE]
-        literal, addresses = await guard.judge_host("127.0.0.2", 80)
+        literal, addresses = await guard.assess_host("127.0.0.2", 80)
         assert not literal.allowed and addresses == [] and "链路本地地址" in literal.reason
-        decimal, _ = await guard.judge_host("2130706434", 80)  # 127.0.0.2 as one number
+        decimal, _ = await guard.assess_host("2130706434", 80)  # 127.0.0.2 as one number
         assert not decimal.allowed and decimal.address == "127.0.0.2"
-        bad, addresses = await guard.judge_host("1.2.3.4.5", 80)
+        bad, addresses = await guard.assess_host("1.2.3.4.5", 80)
         assert not bad.allowed and addresses == [] and "主机地址无效" in bad.reason
-        allowed, addresses = await guard.judge_host("127.0.0.1", 80)
+        allowed, addresses = await guard.assess_host("127.0.0.1", 80)
         assert allowed.allowed and addresses == [SITE]
         with pytest.raises(OSError):
-            await guard.judge_host("nowhere.test", 80)
+            await guard.assess_host("nowhere.test", 80)
 
     run_async(main())
     # literal addresses are never given to the resolver; names are, once each
@@ -200,10 +200,10 @@ def test_judge_url_and_permits_page() -> None:
     guard = make_guard()
 
     async def main() -> None:
-        assert not (await guard.judge_url("file:///etc/passwd")).allowed
-        assert not (await guard.judge_url("http://intranet.test/")).allowed
-        assert (await guard.judge_url("http://portal.test:8080/")).allowed
-        assert (await guard.judge_url("http://nowhere.test/")).allowed  # the request itself will say it
+        assert not (await guard.assess_url("file:///etc/passwd")).allowed
+        assert not (await guard.assess_url("http://intranet.test/")).allowed
+        assert (await guard.assess_url("http://portal.test:8080/")).allowed
+        assert (await guard.assess_url("http://nowhere.test/")).allowed  # the request itself will say it
 
     run_async(main())
     assert guard.permits_page("http://portal.test:8080/a")  # a name judged allowed above

@@ -235,7 +235,7 @@ async def _follow(page: Page, payload: str, timeout_seconds: float) -> tuple[int
     """The HTTP status the payload's address answered, or why it gave no answer (a payload that points
     inside the network boundary is not requested at all)."""
     guard = active_guard()
-    verdict = await guard.judge_url(payload) if guard else None
+    verdict = await guard.assess_url(payload) if guard else None
     if verdict is not None and refused(verdict):
         return None, verdict.reason
     since = time.monotonic()
