@@ -240,6 +240,19 @@ def guarding(guard: NetworkGuard) -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
+_ABORT_CODES = {"net::ERR_NAME_NOT_RESOLVED": "namenotresolved", "net::ERR_CONNECTION_REFUSED": "connectionrefused",
+                "net::ERR_CONNECTION_TIMED_OUT": "timedout", "net::ERR_ADDRESS_UNREACHABLE": "addressunreachable"}
+
+
+def browser_error_code(raw: str, explained: str) -> str | None:
+    """For a page error the proxy caused (``raw``) and the guard explained, the Playwright abort code with
+    which Chromium draws its own error page for the real cause (连接被拒绝 shows ERR_CONNECTION_REFUSED, as a
+    citizen's browser would, not ERR_SOCKS_CONNECTION_FAILED); None for any other error."""
+    if not any(needle in raw.lower() for needle in _PROXY_ERRORS):
+        return None
+    return next((code for prefix, code in _ABORT_CODES.items() if explained.startswith(prefix)), None)
+
+
 def explain_error(error: str, url: str, since: float = 0.0) -> str:
     """:meth:`NetworkGuard.explain` with the active guard; the error unchanged outside a run."""
     guard = active_guard()

@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Page, Request, Response
+from playwright.async_api import Page, Request, Response, Route
 
 from checker.evidence import Box, EvidenceStore, boxed_page, element_crop, page_top
-from checker.netguard import NetworkGuard, active_guard, blocked_reason, explain_error, is_blocked_error
+from checker.netguard import (
+    NetworkGuard,
+    active_guard,
+    blocked_reason,
+    browser_error_code,
+    explain_error,
+    is_blocked_error,
+)
 from checker.observe import box_of
 from checker.results import Evidence
 from checker.scenario import DEFAULT_SETTINGS
@@ -88,9 +95,12 @@ async def open_page(page: Page, url: str, timeout_seconds: float,
     try:
         response = await page.goto(url, wait_until="domcontentloaded", timeout=timeout_seconds * 1000)
     except PlaywrightError as failure:
-        error = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
-        error = explain_error(error, hops[-1] if hops else url, since)
+        raw = str(failure).splitlines()[0] if str(failure) else type(failure).__name__
+        error = explain_error(raw, hops[-1] if hops else url, since)
         await stop_loading(page)
+        code = browser_error_code(raw, error)
+        if code is not None:
+            await _draw_browser_error(page, hops[-1] if hops else url, code)
     finally:
         page.remove_listener("requestfailed", note_failed)
     guard = active_guard()
@@ -104,6 +114,22 @@ async def open_page(page: Page, url: str, timeout_seconds: float,
     seconds = (now() - started).total_seconds()
     status = response.status if response else None
     return Visit(url, page.url, status, error, seconds, started)
+
+
+async def _draw_browser_error(page: Page, url: str, code: str) -> None:
+    """Let Chromium draw its own error page for the cause the network guard saw (the evidence of a site that
+    did not open): the request is aborted with that cause before it leaves the browser, so nothing is sent."""
+    async def abort(route: Route) -> None:
+        await route.abort(code)
+
+    with contextlib.suppress(PlaywrightError):
+        await page.route("**/*", abort)
+        try:
+            await page.goto(url, wait_until="domcontentloaded", timeout=5000)
+        except PlaywrightError:
+            pass
+        finally:
+            await page.unroute("**/*", abort)
 
 
 async def stop_loading(page: Page) -> None:

@@ -36,9 +36,11 @@ from checker.netguard import (
     NetworkGuard,
     PolicyProxy,
     blocked_reason,
+    guarding,
     is_blocked_error,
 )
 from checker.netpolicy import INTERNAL, AddressClass, IPAddress, NetworkPolicy
+from checker.visit import open_page
 from tests.aio import run_async
 
 CHROMIUM = "/usr/bin/chromium"
@@ -444,3 +446,40 @@ def test_policy_proxy_refuses_a_socks_connect_to_an_internal_address(metadata: S
     assert by_address == 0x02 and by_name == 0x02
     assert sum(metadata.seen.values()) == 0
     assert [(f.host, f.kind) for f in guard.refusals()] == [("127.0.0.2", "blocked"), ("intranet.test", "blocked")]
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_site_that_refuses_shows_the_browsers_own_error_not_the_proxys(site: Server, metadata: Server) -> None:
+    """Through the proxy Chromium only knows ERR_SOCKS_CONNECTION_FAILED; the availability evidence must show
+    what a citizen's browser shows (ERR_CONNECTION_REFUSED), and a refused target stays unrequested."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    dead = f"http://127.0.0.1:{closed.getsockname()[1]}/"
+    closed.close()  # nothing listens there now: the connection is refused
+    guard = make_guard()
+    shown: dict[str, tuple[str, str]] = {}
+
+    async def main(proxy: PolicyProxy) -> None:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=_chromium(), args=[*launch_arguments(), NO_DNS])
+            try:
+                context = await browser.new_context(proxy=proxy.browser_proxy())
+                page = await context.new_page()
+                with guarding(guard):
+                    for name, url in (("dead", dead), ("internal", metadata.url("/x"))):
+                        visit = await open_page(page, url, 10, 1)
+                        shown[name] = (visit.error, await page.content())
+                await context.close()
+            finally:
+                await browser.close()
+
+    with PolicyProxy(guard) as proxy:
+        run_async(main(proxy))
+
+    error, content = shown["dead"]
+    assert error.startswith("net::ERR_CONNECTION_REFUSED"), error
+    assert "ERR_CONNECTION_REFUSED" in content and "SOCKS" not in content
+    error, _ = shown["internal"]
+    assert error.startswith(BLOCKED_MARK), error
+    assert sum(metadata.seen.values()) == 0, metadata.seen
