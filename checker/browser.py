@@ -92,6 +92,16 @@ def launch_arguments() -> list[str]:
     return list(QUIET_FLAGS)
 
 
+def launch_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment Chromium is started with: the user's, in Chinese, so that the browser's own pages in
+    the evidence (无法访问此网站, certificate warnings) read in Chinese like the rest of a notice. Chromium picks
+    its interface language from LANG/LANGUAGE (``--lang`` is ignored headless); a Chromium without its
+    Chinese resources (Debian: ``chromium-l10n``) falls back to English."""
+    environ = dict(os.environ if environ is None else environ)
+    environ.update({"LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN:zh"})
+    return environ
+
+
 class BrowserEndpointError(RuntimeError):
     """A remote browser named by --browser-endpoint / --cdp-endpoint could not be reached."""
 
@@ -129,6 +139,7 @@ async def launch_browser(playwright: Playwright, user_path: str | None = None, h
         executable_path=choice.executable,
         headless=not headed,
         args=launch_arguments(),
+        env=launch_environment(),
     )
 
 
@@ -136,7 +147,7 @@ def resolve_for_pytest(user_path: str | None = None) -> dict[str, object]:
     """Launch keyword arguments for pytest-playwright's ``browser_type_launch_args`` fixture."""
     bundled = _bundled_chromium_path()
     choice = choose_browser(user_path, bundled)
-    arguments: dict[str, object] = {"args": launch_arguments()}
+    arguments: dict[str, object] = {"args": launch_arguments(), "env": launch_environment()}
     if choice.executable:
         arguments["executable_path"] = choice.executable
     return arguments

@@ -2,7 +2,7 @@
 
 import pytest
 
-from checker.browser import ENV_VARIABLE, BrowserNotFound, choose_browser, launch_arguments
+from checker.browser import ENV_VARIABLE, BrowserNotFound, choose_browser, launch_arguments, launch_environment
 
 
 def exists_in(*paths: str):
@@ -43,3 +43,9 @@ def test_quiet_flags() -> None:
     flags = launch_arguments()
     for flag in ("--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"):
         assert flag in flags
+
+
+def test_chromium_starts_in_chinese_and_keeps_the_users_environment() -> None:
+    environment = launch_environment({"PATH": "/usr/bin", "LANG": "C.UTF-8", "HTTPS_PROXY": "http://p:1"})
+    assert environment["LANG"] == "zh_CN.UTF-8" and environment["LANGUAGE"].startswith("zh_CN")
+    assert environment["PATH"] == "/usr/bin" and environment["HTTPS_PROXY"] == "http://p:1"
