@@ -128,8 +128,11 @@ async def connect_browser(playwright: Playwright, ws_endpoint: str | None, cdp_e
         raise BrowserEndpointError(f"无法连接远程浏览器 {where}：{str(error).splitlines()[0]}") from None
 
 
-async def launch_browser(playwright: Playwright, user_path: str | None = None, headed: bool = False) -> Browser:
-    """Launch the chosen Chromium for a run (one per run; contexts isolate the sites)."""
+async def launch_browser(playwright: Playwright, user_path: str | None = None, headed: bool = False,
+                         proxy: dict[str, str] | None = None) -> Browser:
+    """Launch the chosen Chromium for a run (one per run; contexts isolate the sites). ``proxy``: the run's
+    network boundary (:class:`checker.netguard.PolicyProxy`), for what the browser itself asks outside any
+    context; each context is given it too."""
     try:
         bundled = playwright.chromium.executable_path
     except Exception:
@@ -140,6 +143,7 @@ async def launch_browser(playwright: Playwright, user_path: str | None = None, h
         headless=not headed,
         args=launch_arguments(),
         env=launch_environment(),
+        **({"proxy": proxy} if proxy else {}),
     )
 
 

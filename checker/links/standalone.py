@@ -96,7 +96,7 @@ async def _crawl(url: str, settings: LinkSettings, scope: str | None, browser_pa
         from checker.browser import launch_browser
 
         async with async_playwright() as playwright:
-            browser = await launch_browser(playwright, browser_path)
+            browser = await launch_browser(playwright, browser_path, proxy=proxy.browser_proxy())
             try:
                 context = await browser.new_context(ignore_https_errors=True, locale="zh-CN",
                                                     user_agent=f"{USER_AGENT_SUFFIX} (link check)",
