@@ -35,9 +35,9 @@ def _parse_day(_ctx: click.Context, _param: click.Parameter, value: str | None) 
 
 
 def _fail(message: str, code: int) -> None:
-    from checker.progress import terminal_text
+    from checker.progress import terminal_lines
 
-    console.print(f"[red]错误：[/red]{terminal_text(message)}")
+    console.print(f"[red]错误：[/red]{terminal_lines(message)}")
     sys.exit(code)
 
 

@@ -20,6 +20,12 @@ def terminal_text(text: str) -> str:
     return escape(_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text))
 
 
+def terminal_lines(text: str) -> str:
+    """A message of several lines made safe for the terminal: each line as :func:`terminal_text`, the line
+    breaks between them kept (a scenario with three errors prints three lines, not ``\\x0a``)."""
+    return "\n".join(terminal_text(line) for line in text.split("\n"))
+
+
 class RichProgress:
     """Shows sites and their checks while a run goes; every site-derived string is escaped."""
 

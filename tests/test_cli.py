@@ -56,6 +56,16 @@ def test_bad_scenarios_exit_3_naming_file_and_line(tmp_path: Path, text: str, me
     assert not (tmp_path / "o").exists()
 
 
+def test_several_errors_print_on_lines_of_their_own(tmp_path: Path) -> None:
+    text = ("suite: x\nas_of: 2020-02-31\nsites:\n  - {name: a, unit: b, url: 'file:///etc/passwd', colour: red}\n"
+            "  - {name: \"c\\e[31m\", unit: d, url: 'http://x/'}\n")
+    done = govcheck("validate", str(write(tmp_path, text)))
+    assert done.returncode == 3
+    lines = [line for line in done.stderr.splitlines() if "suite.yaml:" in line]
+    assert len(lines) >= 3 and "\\x0a" not in done.stderr, done.stderr  # one error a line, not a literal \x0a
+    assert "\x1b" not in done.stderr  # a control character from the file is still shown as text, never sent
+
+
 def test_missing_file_exits_3(tmp_path: Path) -> None:
     done = govcheck("run", str(tmp_path / "nope.yaml"))
     assert done.returncode == 3
