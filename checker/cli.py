@@ -216,6 +216,65 @@ def validate(scenario: Path) -> None:
     console.print(f"[green]场景文件有效[/green]：{terminal_text(suite.suite)}，站点 {len(suite.sites)} 个")
 
 
+@cli.group()
+def scenario() -> None:
+    """场景文件工具：从网站名录导入站点。"""
+
+
+MAX_SHOWN_PROBLEMS = 100
+"""How many bad cells ``scenario import`` lists before it only counts the rest."""
+
+
+@scenario.command("import")
+@click.argument("site_list", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="写出的场景文件（.yaml）")
+@click.option("--suite", "suite_name", help="场景名称（默认为名录文件名）")
+@click.option("--sheet", help="读取的工作表（默认为第一个含表头的工作表）")
+@click.option("--force", is_flag=True, help="覆盖已存在的场景文件")
+def import_site_list_command(site_list: Path, out_file: Path, suite_name: str | None, sheet: str | None,
+                             force: bool) -> None:
+    """从网站名录（.xlsx 或 .csv：网站名称、主办单位、首页网址、网站标识码、类型）生成场景文件。
+
+    任何一行有误时列出全部错误（文件:第N行 列名），不写出文件，退出码 3。
+    """
+    from checker.progress import terminal_text
+    from checker.scenario import ScenarioError
+    from checker.site_list import SiteListError, describe_counts, import_site_list, suite_yaml
+
+    if out_file.exists() and not force:
+        _fail(f"{out_file} 已存在，未覆盖（确需覆盖时加 --force）", EXIT_BAD_INPUT)
+    try:
+        outcome = import_site_list(site_list, sheet)
+    except SiteListError as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+        raise
+    if outcome.sheet:
+        console.print(f"读取工作表“{terminal_text(outcome.sheet)}”，表头在第{outcome.header_row}行")
+    for warning in outcome.warnings:
+        console.print(f"[yellow]警告：[/yellow]{terminal_text(warning)}")
+    if outcome.problems:
+        for problem in outcome.problems[:MAX_SHOWN_PROBLEMS]:
+            console.print(f"[red]错误：[/red]{terminal_text(problem)}")
+        if len(outcome.problems) > MAX_SHOWN_PROBLEMS:
+            console.print(f"……另有 {len(outcome.problems) - MAX_SHOWN_PROBLEMS} 处错误未列出")
+        _fail(f"{site_list} 中有 {len(outcome.problems)} 处错误，未写出 {out_file}", EXIT_BAD_INPUT)
+    try:
+        text = suite_yaml(suite_name or site_list.stem, outcome.sites, site_list.name)
+    except ScenarioError as error:
+        _fail(f"生成的场景文件无效，未写出：{error}", EXIT_BAD_INPUT)
+        raise
+    try:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = out_file.with_name(out_file.name + ".part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(out_file)
+    except OSError as error:
+        _fail(f"无法写出 {out_file}：{error.strerror}", EXIT_BAD_INPUT)
+    console.print(f"[green]导入站点{len(outcome.sites)}个[/green]（{describe_counts(outcome)}）→ {out_file}")
+    click.echo(str(out_file))
+
+
 def _read_run(out_dir: Path) -> RunResult:
     from checker.results import read_results
 
