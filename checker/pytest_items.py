@@ -66,10 +66,10 @@ class SiteItem(pytest.Item):
 
     def runtest(self) -> None:
         """Read the (shared) run's result for this site and apply :func:`item_outcome`."""
-        result = self.parent.run()  # type: ignore[attr-defined]
-        outcome = item_outcome(result.sites[self.index], self.family)
+        site = self.parent.site_result(self.index)  # type: ignore[union-attr]
+        outcome = item_outcome(site, self.family)
         self.evidence = outcome.evidence
-        out_dir = self.parent.out_dir()  # type: ignore[attr-defined]
+        out_dir = self.parent.parent.out_dir()  # type: ignore[union-attr]
         for path in outcome.evidence:
             self.user_properties.append(("evidence", str(out_dir / path)))
         self.add_report_section("call", "govcheck", f"{outcome.message}\n报告：{out_dir / 'report.html'}")

@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 import yaml
 
+from checker.context import CheckFamily
 from checker.pytest_items import SiteItem, item_outcome
-from checker.results import RunResult
+from checker.results import RunResult, SiteResult
 from checker.scenario import Suite
 
 DEMO_SUITE = Path(__file__).parent / "demo" / "suite.yaml"
@@ -61,9 +62,9 @@ def _option(config: pytest.Config, name: str, default: Any = None) -> Any:
 class ScenarioFile(pytest.File):
     """A scenario file: collects the items and runs the suite once, on the first item that needs it."""
 
-    def collect(self) -> Iterator[pytest.Item]:
-        """One item per site × family, then the site's verdict."""
-        from checker.checks.registry import FAMILIES
+    def collect(self) -> Iterator[pytest.Collector]:
+        """One node per site (its items: one per family, then the site's verdict), so that a node id pytest
+        prints (``demo.yaml::示例市教育局::columns``) selects that item when given back, and ``--lf`` works."""
         from checker.scenario import ScenarioError, load_suite
 
         try:
@@ -71,10 +72,14 @@ class ScenarioFile(pytest.File):
         except ScenarioError as error:
             raise self.CollectError(str(error)) from None
         self._result: RunResult | BaseException | None = None
+        self._positions: dict[int, int] = {}
         for index, site in enumerate(self.suite.sites):
-            for family in FAMILIES:
-                yield SiteItem.from_parent(self, name=f"{site.name}::{family.name}", index=index, family=family)
-            yield SiteItem.from_parent(self, name=f"{site.name}::结论", index=index, family=None)
+            yield SiteNode.from_parent(self, name=site.name, index=index)
+
+    def site_result(self, index: int) -> SiteResult:
+        """The result of the suite's site ``index`` (running the suite, or the part of it selected, first)."""
+        result = self.run()
+        return result.sites[self._positions.get(index, index)]
 
     def out_dir(self) -> Path:
         """Where the run's results, report and evidence go: ``--output``/govcheck-<file>."""
@@ -99,10 +104,15 @@ class ScenarioFile(pytest.File):
         if any(name != "chromium" for name in browsers):
             raise pytest.UsageError("govcheck 只使用 Chromium（--browser chromium）")
         suite = self._rebased_suite()
+        selected = [item for item in self.session.items
+                    if isinstance(item, SiteItem) and item.getparent(ScenarioFile) is self]
+        sites, families = needed(selected, len(suite.sites))
+        self._positions = {index: position for position, index in enumerate(sites)}
+        suite = suite.model_copy(update={"sites": [suite.sites[index] for index in sites]})
         as_of = _option(self.config, "govcheck_as_of")
         options = RunOptions(self.out_dir(), as_of=None if as_of is None else _day(as_of),
                              browser_path=os.environ.get("GOVCHECK_CHROMIUM"),
-                             headed=bool(_option(self.config, "headed", False)))
+                             headed=bool(_option(self.config, "headed", False)), families=families)
         result = run_suite_in_thread(suite, options)
         write_report(result, options.out_dir)
         return result
@@ -128,6 +138,50 @@ class ScenarioFile(pytest.File):
         return suite.rebase(DEMO_BASE, server.base_url)
 
 
+class SiteNode(pytest.Collector):
+    """One site of a scenario file: its family items and its verdict item."""
+
+    def __init__(self, *, index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """One item per check family, then the site's verdict (结论)."""
+        from checker.checks.registry import FAMILIES
+
+        for family in FAMILIES:
+            yield SiteItem.from_parent(self, name=family.name, index=self.index, family=family)
+        yield SiteItem.from_parent(self, name="结论", index=self.index, family=None)
+
+    def site_result(self, index: int) -> SiteResult:
+        """The site's result, from the scenario file's run."""
+        parent = self.parent
+        assert isinstance(parent, ScenarioFile)
+        return parent.site_result(index)
+
+
+ALWAYS = ("availability", "sitemap")
+"""Families every selection runs: the home page opens first and the walk is what the others read."""
+REQUIRES = {"newmedia_accounts": ("newmedia_qr",)}
+"""Families that read what another family gathered (the accounts the footer QR codes point to)."""
+
+
+def needed(selected: list[SiteItem], site_count: int) -> tuple[list[int], tuple[CheckFamily, ...]]:
+    """The sites and families a selection of items needs: the selected sites only; every family when a
+    verdict (结论) is selected or nothing is, else the selected families, their prerequisites and
+    :data:`ALWAYS`, in the registry's order. Pure."""
+    from checker.checks.registry import FAMILIES
+
+    if not selected:
+        return list(range(site_count)), FAMILIES
+    sites = sorted({item.index for item in selected})
+    if any(item.family is None for item in selected):
+        return sites, FAMILIES
+    names = set(ALWAYS) | {item.family.name for item in selected if item.family is not None}
+    names |= {required for name in list(names) for required in REQUIRES.get(name, ())}
+    return sites, tuple(family for family in FAMILIES if family.name in names)
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -137,8 +191,8 @@ def _day(text: str) -> date:
 
 def copy_evidence(item: SiteItem, paths: list[str]) -> None:
     """Copy an item's evidence into ``--output``/<item> the way pytest-playwright keeps screenshots."""
-    parent = item.parent
-    assert isinstance(parent, ScenarioFile)
+    parent = item.getparent(ScenarioFile)
+    assert parent is not None
     slug = "".join(ch if ch.isalnum() else "-" for ch in item.nodeid).strip("-")[:120]
     target = Path(_option(item.config, "output", "test-results")) / slug
     target.mkdir(parents=True, exist_ok=True)
@@ -159,4 +213,4 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         copy_evidence(item, item.evidence)
 
 
-__all__ = ["ScenarioFile", "item_outcome", "pytest_addoption", "pytest_collect_file"]
+__all__ = ["ScenarioFile", "SiteNode", "item_outcome", "needed", "pytest_addoption", "pytest_collect_file"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -92,3 +93,51 @@ def test_scenario_run_gives_junit_xml_and_evidence(tmp_path: Path, demo_server: 
     assert (run_dir / "report.html").is_file() and (run_dir / "manifest.json").is_file()
     copied = [p for p in output.iterdir() if p.name.endswith("columns")]
     assert copied and any(copied[0].glob("*.png"))
+
+
+def test_a_printed_node_id_selects_that_item() -> None:
+    for node_id, count in (("scenarios/demo.yaml::示例市卫生健康委员会::footer", 1),
+                           ("scenarios/demo.yaml::示例市卫生健康委员会", len(FAMILIES) + 1)):
+        done = pytest_run("--collect-only", "-q", node_id)
+        assert done.returncode == 0, done.stdout + done.stderr
+        items = [line for line in done.stdout.splitlines() if line.startswith("scenarios/demo.yaml::")]
+        assert len(items) == count and all(item.startswith(node_id) for item in items), done.stdout
+
+
+def test_a_selection_needs_its_sites_and_families_only() -> None:
+    from checker.pytest_plugin import needed
+
+    class Picked:
+        def __init__(self, index: int, name: str | None) -> None:
+            self.index = index
+            self.family = next(f for f in FAMILIES if f.name == name) if name else None
+
+    sites, families = needed([Picked(2, "footer"), Picked(0, "newmedia_accounts")], 4)  # type: ignore[list-item]
+    assert sites == [0, 2]
+    assert [f.name for f in families] == ["availability", "sitemap", "newmedia_qr", "newmedia_accounts", "footer"]
+    assert needed([Picked(1, None)], 4) == ([1], FAMILIES)  # a verdict needs every family
+    assert needed([], 3) == ([0, 1, 2], FAMILIES)
+
+
+@pytest.mark.browser
+def test_selected_items_run_alone_and_last_failed_reruns_them(tmp_path: Path, demo_server: DemoServer) -> None:
+    scenario = tmp_path / "两站.yaml"
+    scenario.write_text(
+        "suite: 示例抽查\nas_of: 2020-11-06\nsites:\n"
+        f"  - {{name: 示例市卫生健康委员会, unit: 示例市卫生健康委员会, kind: department, url: '{DEMO_BASE}bm/wjw/'}}\n"
+        f"  - {{name: 示例市教育局, unit: 示例市教育局, kind: channel, url: '{DEMO_BASE}bm/jyj/'}}\n", "utf-8")
+    output = tmp_path / "out"
+    common = ["-o", f"cache_dir={tmp_path / 'cache'}", "--output", str(output), "--govcheck-rebase",
+              f"{DEMO_BASE}={demo_server.base_url}", "-q"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "pytest", *args, *common], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=300)
+
+    first = run(f"{scenario.name}::示例市教育局::columns", f"{scenario.name}::示例市教育局::availability")
+    assert "1 failed, 1 passed" in first.stdout, first.stdout[-3000:]  # the channel's columns are stale by design
+    result = json.loads((output / "govcheck-两站" / "results.json").read_text(encoding="utf-8"))
+    assert [site["name"] for site in result["sites"]] == ["示例市教育局"]  # the other site was not visited
+    assert {check["check"] for check in result["sites"][0]["checks"]} == {"availability", "sitemap", "columns"}
+    again = run(scenario.name, "--lf")
+    assert "1 failed" in again.stdout and f"{len(FAMILIES) * 2 + 1} deselected" in again.stdout, again.stdout[-3000:]
