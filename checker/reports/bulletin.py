@@ -14,9 +14,10 @@ from docx.enum.text import WD_BREAK
 from checker.catalogue import indicator
 from checker.diff import compare
 from checker.reports import docx_base as base
+from checker.reports.annexes import ANNEX1_HEADERS, ANNEX1_TITLE, ANNEX2_HEADERS, ANNEX2_TITLE, annex1_rows, annex2_rows
 from checker.reports.html import KIND_ORDER
 from checker.reports.notice_model import DocumentSettings, counted, issue_day, kind_name, subject_of
-from checker.results import Finding, RunResult, SiteResult, Verdict
+from checker.results import Finding, RunResult, SiteResult
 from checker.scoring import pass_rate
 
 BULLETIN_NAME = "通报.docx"
@@ -68,30 +69,21 @@ def _main_problems(document: DocumentType, result: RunResult) -> None:
 
 
 def _annex_sites(document: DocumentType, result: RunResult) -> None:
-    base.heading(document, "附件1：本次检查的网站名单")
-    headers = ["序号", "网站名称", "主办单位", "类型", "网址", "得分", "结论"]
-    grid = base.table(document, headers, ANNEX1_WIDTHS)
-    for number, site in enumerate(result.sites, 1):
-        score = "—" if site.score is None else f"{site.score:g}"
-        verdict = "合格" if site.verdict is Verdict.PASS else "不合格"
-        base.add_row(grid, [str(number), site.name, site.unit, kind_name(site.kind), site.url, score, verdict],
-                     ANNEX1_WIDTHS)
+    base.heading(document, ANNEX1_TITLE)
+    grid = base.table(document, ANNEX1_HEADERS, ANNEX1_WIDTHS)
+    for row in annex1_rows(result):
+        base.add_row(grid, row, ANNEX1_WIDTHS)
 
 
 def _annex_problems(document: DocumentType, result: RunResult) -> None:
-    base.heading(document, "附件2：存在问题的网站名单")
-    flagged = [site for site in result.sites if any(counted(f) for f in site.findings)]
-    if not flagged:
+    base.heading(document, ANNEX2_TITLE)
+    rows = annex2_rows(result)
+    if not rows:
         base.para(document, "无。")
         return
-    grid = base.table(document, ["序号", "网站名称", "主办单位", "存在问题", "结论"], ANNEX2_WIDTHS)
-    for number, site in enumerate(flagged, 1):
-        counts = Counter(f.indicator for f in site.findings if counted(f))
-        problems = "；".join(f"{indicator(k).name}{n}处" for k, n in counts.items())
-        verdict = "合格" if site.verdict is Verdict.PASS else "不合格（" + "；".join(site.veto_reasons) + "）"
-        if site.verdict is Verdict.FAIL and not site.veto_reasons:
-            verdict = f"不合格（得分 {site.score:g}）" if site.score is not None else "不合格"
-        base.add_row(grid, [str(number), site.name, site.unit, problems, verdict], ANNEX2_WIDTHS)
+    grid = base.table(document, ANNEX2_HEADERS, ANNEX2_WIDTHS)
+    for row in rows:
+        base.add_row(grid, row, ANNEX2_WIDTHS)
 
 
 def render_bulletin(result: RunResult, settings: DocumentSettings, previous: RunResult | None = None):

@@ -8,7 +8,6 @@ openpyxl (frozen header, column widths, auto-filter, hyperlinks to the pages and
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -20,25 +19,30 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from checker.catalogue import indicator
+from checker.reports.annexes import (
+    ANNEX1_HEADERS,
+    ANNEX1_TITLE,
+    ANNEX2_HEADERS,
+    ANNEX2_TITLE,
+    annex1_rows,
+    annex2_rows,
+    verdict_name,
+)
 from checker.reports.docx_base import beijing_day, evidence_file, xml_text
 from checker.reports.notice_model import DEFAULT_DEADLINE, counted, kind_name, notice_row
-from checker.results import Finding, RunResult, Severity, SiteResult, Verdict
+from checker.results import Finding, RunResult, Severity
 from checker.rulecite import rule_of
 
 PROBLEM_LIST_NAME = "问题清单.xlsx"
 PROBLEM_SHEET = "问题清单"
 SUMMARY_SHEET = "站点汇总"
-ANNEX1_TITLE = "附件1：本次检查的网站名单"  # the 通报's annex headings; both fit Excel's 31-character sheet names
-ANNEX2_TITLE = "附件2：存在问题的网站名单"
 
 PROBLEM_HEADERS = ["序号", "单位", "网站", "问题类别", "问题描述", "页面地址", "发现时间", "扣分/否决", "证据文件",
                    "整改期限", "整改情况"]
 PROBLEM_WIDTHS = [6, 18, 22, 26, 60, 36, 17, 11, 22, 22, 30]  # Excel character units; a CJK character takes 2
 SUMMARY_HEADERS = ["序号", "单位", "网站", "类型", "网址", "网站标识码", "得分", "结论", "否决项", "问题数", "说明"]
 SUMMARY_WIDTHS = [6, 18, 22, 12, 36, 13, 8, 10, 40, 8, 30]
-ANNEX1_HEADERS = ["序号", "网站名称", "主办单位", "类型", "网址", "得分", "结论"]
 ANNEX1_WIDTHS = [6, 24, 18, 12, 36, 8, 10]
-ANNEX2_HEADERS = ["序号", "网站名称", "主办单位", "存在问题", "结论"]
 ANNEX2_WIDTHS = [6, 24, 18, 50, 40]
 
 NO_SCREENSHOT = "（无截图）"
@@ -117,10 +121,6 @@ def problem_rows(result: RunResult, out_dir: Path, deadline: str | None = None) 
     return rows
 
 
-def _verdict_name(site: SiteResult) -> str:
-    return "合格" if site.verdict is Verdict.PASS else "不合格"
-
-
 def summary_rows(result: RunResult) -> list[list[Value]]:
     """站点汇总 under :data:`SUMMARY_HEADERS`: each checked site's 得分 (— when a veto decides), 结论, 否决项 and
     number of problems; then the sites the run did not check, as 未检查 with the reason."""
@@ -129,34 +129,10 @@ def summary_rows(result: RunResult) -> list[list[Value]]:
         score: Value = "—" if site.score is None else site.score
         problems = sum(1 for finding in site.findings if counted(finding))
         rows.append([len(rows) + 1, site.unit, site.name, kind_name(site.kind), page_link(site.url),
-                     site.code or "—", score, _verdict_name(site), "；".join(site.veto_reasons) or "—", problems, ""])
+                     site.code or "—", score, verdict_name(site), "；".join(site.veto_reasons) or "—", problems, ""])
     for unchecked in result.unchecked:
         rows.append([len(rows) + 1, unchecked.unit, unchecked.name, kind_name(unchecked.kind),
                      page_link(unchecked.url), "—", "—", "未检查", "—", "—", f"未检查：{unchecked.reason}"])
-    return rows
-
-
-def annex1_rows(result: RunResult) -> list[list[str]]:
-    """附件1 本次检查的网站名单, cell for cell as the 通报 prints it (bulletin._annex_sites)."""
-    rows = []
-    for number, site in enumerate(result.sites, 1):
-        score = "—" if site.score is None else f"{site.score:g}"
-        rows.append([str(number), site.name, site.unit, kind_name(site.kind), site.url, score, _verdict_name(site)])
-    return rows
-
-
-def annex2_rows(result: RunResult) -> list[list[str]]:
-    """附件2 存在问题的网站名单, cell for cell as the 通报 prints it (bulletin._annex_problems); empty when no
-    site has a counted problem (the 通报 then prints 无。)."""
-    flagged = [site for site in result.sites if any(counted(f) for f in site.findings)]
-    rows = []
-    for number, site in enumerate(flagged, 1):
-        counts = Counter(f.indicator for f in site.findings if counted(f))
-        problems = "；".join(f"{indicator(k).name}{n}处" for k, n in counts.items())
-        verdict = "合格" if site.verdict is Verdict.PASS else "不合格（" + "；".join(site.veto_reasons) + "）"
-        if site.verdict is Verdict.FAIL and not site.veto_reasons:
-            verdict = f"不合格（得分 {site.score:g}）" if site.score is not None else "不合格"
-        rows.append([str(number), site.name, site.unit, problems, verdict])
     return rows
 
 
