@@ -230,12 +230,14 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
         book = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise SiteListError(f"{path}: 无法读取 Excel 文件（{type(error).__name__}），文件可能已损坏") from None
+    names = [ws.title for ws in book.worksheets]  # chart sheets have no cells: never a site list
     if sheet is not None:
-        if sheet not in book.sheetnames:
-            raise SiteListError(f"{path}: 没有名为“{sheet}”的工作表（有：{'、'.join(book.sheetnames)}）")
+        if sheet not in names:
+            raise SiteListError(f"{path}: 没有名为“{sheet}”的工作表（有：{'、'.join(names)}）")
         return Table(_sheet_rows(book[sheet]), sheet=sheet)
-    ordered = [book.active, *(ws for ws in book.worksheets if ws is not book.active)]
-    tables = [Table(_sheet_rows(ws), sheet=ws.title) for ws in ordered if ws is not None]
+    active = book.active if book.active in book.worksheets else None
+    ordered = [*([active] if active is not None else []), *(ws for ws in book.worksheets if ws is not active)]
+    tables = [Table(_sheet_rows(ws), sheet=ws.title) for ws in ordered]
     for table in tables:
         if find_header(table.rows) is not None:
             return table
@@ -324,7 +326,7 @@ def find_header(rows: Sequence[TableRow]) -> Header | None:
                 unused.append(cell.strip())
         if Column.NAME in best and Column.URL in best:
             columns = {column: index for column, (_rank, index) in best.items()}
-            titles = {column: row.cells[index].strip() for column, index in columns.items()}
+            titles = {column: _clean(row.cells[index]) for column, index in columns.items()}
             return Header(row.number, columns, titles, tuple(unused))
     return None
 
@@ -419,7 +421,7 @@ def normalise_code(raw: str) -> tuple[str | None, str | None]:
         return None, None
     text = text.lower() if text[:2].lower() == "bm" else text
     if not _CODE.match(text):
-        return None, f"网站标识码应为10位数字（国务院部门为 bm 加8位数字），实际为 {raw.strip()!r}"
+        return None, f"应为10位数字（国务院部门为 bm 加8位数字），实际为 {raw.strip()!r}"
     return text, None
 
 
