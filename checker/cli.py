@@ -296,21 +296,50 @@ def _read_run(out_dir: Path) -> RunResult:
 @click.option("--issued-on", callback=_parse_day, help="落款日期 YYYY-MM-DD（默认为运行结束当天）")
 @click.option("--requirements", "requirements_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="替换通报“三、下一步工作要求”的文本文件（每行一段）")
+@click.option("--xlsx", is_flag=True, help="写出问题清单.xlsx（每个问题一行，另有站点汇总与通报附件）")
+@click.option("--pdf", is_flag=True,
+              help="另用 LibreOffice 把整改通知与通报转成 PDF（需与 --notices 或 --bulletin 一起使用）")
 def report(out_dir: Path, notices: bool, bulletin: bool, previous_dir: Path | None, deadline: str | None,
-           issuer: str | None, issued_on: date | None, requirements_file: Path | None) -> None:
-    """根据已有的 results.json 重新生成 report.html，并可生成整改通知与通报。"""
+           issuer: str | None, issued_on: date | None, requirements_file: Path | None, xlsx: bool, pdf: bool) -> None:
+    """根据已有的 results.json 重新生成 report.html，并可生成整改通知、通报、问题清单与 PDF。"""
     from checker.reports.html import write_report
 
+    if pdf and not (notices or bulletin):
+        _fail("--pdf 需要与 --notices 或 --bulletin 一起使用（转换的是生成的整改通知与通报）", EXIT_BAD_INPUT)
+    soffice = _soffice() if pdf else None
     result = _read_run(out_dir)
     click.echo(str(write_report(result, out_dir)))
+    if xlsx:
+        from checker.reports.xlsx import write_problem_list
+
+        click.echo(str(write_problem_list(result, out_dir, deadline=deadline)))
     if notices or bulletin:
         from checker.documents import load_settings, write_documents
 
         settings = load_settings(deadline, issuer, issued_on, requirements_file)
         previous = _read_run(previous_dir) if previous_dir else None
-        for path in write_documents(result, out_dir, settings, notices=notices, bulletin=bulletin,
-                                    previous=previous):
+        written = write_documents(result, out_dir, settings, notices=notices, bulletin=bulletin, previous=previous)
+        for path in written:
             click.echo(str(path))
+        if soffice is not None:
+            from checker.reports.pdf import PdfUnavailable, convert_to_pdf
+
+            try:
+                for path in convert_to_pdf([p for p in written if p.suffix == ".docx"], soffice):
+                    click.echo(str(path))
+            except PdfUnavailable as error:
+                _fail(str(error), EXIT_BAD_INPUT)
+
+
+def _soffice() -> str:
+    """LibreOffice for --pdf, asked for before anything is written (a missing one ends the command, exit 3)."""
+    from checker.reports.pdf import PdfUnavailable, find_soffice
+
+    try:
+        return find_soffice()
+    except PdfUnavailable as error:
+        _fail(str(error), EXIT_BAD_INPUT)
+        raise
 
 
 @cli.command("diff")

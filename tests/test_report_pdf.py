@@ -3,8 +3,10 @@ pages it makes looked at (where LibreOffice and poppler are installed)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -64,3 +66,30 @@ def test_notices_and_bulletin_become_pdfs_that_show_their_pages(tmp_path: Path) 
             grey = image.convert("L")
             dark = sum(grey.histogram()[:128])
             assert dark > 0.004 * grey.size[0] * grey.size[1], pdf.name  # text and tables, not a blank page
+
+
+def _govcheck(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "checker", *args], capture_output=True, text=True, timeout=300,
+                          env=env)
+
+
+def test_report_xlsx_and_a_pdf_without_libreoffice(tmp_path: Path) -> None:
+    sample_run(tmp_path)
+    done = _govcheck("report", str(tmp_path), "--xlsx", "--deadline", "2020年12月1日前")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "问题清单.xlsx").is_file() and "问题清单.xlsx" in done.stdout
+    lonely = _govcheck("report", str(tmp_path), "--pdf")
+    assert lonely.returncode == 3 and "--pdf 需要与 --notices 或 --bulletin 一起使用" in lonely.stderr
+    # No LibreOffice anywhere: named by the variable to a file that is not there, so PATH is not searched.
+    env = {**os.environ, SOFFICE_VARIABLE: str(tmp_path / "没有的" / "soffice")}
+    missing = _govcheck("report", str(tmp_path), "--notices", "--bulletin", "--pdf", env=env)
+    assert missing.returncode == 3 and "LibreOffice 不存在" in missing.stderr
+    assert not (tmp_path / "通报.docx").exists()  # asked before anything was written
+
+
+@pytest.mark.skipif(not HAS_TOOLS, reason="需要 LibreOffice（soffice）与 poppler-utils（pdftoppm）")
+def test_report_pdf_writes_a_pdf_beside_each_document(tmp_path: Path) -> None:
+    sample_run(tmp_path)
+    done = _govcheck("report", str(tmp_path), "--bulletin", "--pdf")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "通报.pdf").stat().st_size > 5000 and "通报.pdf" in done.stdout
