@@ -361,6 +361,31 @@ def diff_command(old_dir: Path, new_dir: Path, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("run_dirs", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="输出目录（写出 history.html）")
+def history(run_dirs: tuple[Path, ...], out_dir: Path) -> None:
+    """多次检查的趋势：合格率、各指标问题数、各网站得分与整改情况，写出 OUT/history.html。
+
+    RUN_DIRS 为各次检查的输出目录（含 results.json，至少两个），按监测时间点排序。
+    """
+    from checker.reports.history import HISTORY_NAME, MIN_RUNS, render_history
+
+    if len(run_dirs) < MIN_RUNS:
+        _fail(f"趋势分析至少需要两次检查的输出目录，只提供了 {len(run_dirs)} 个"
+              "（用法：govcheck history 目录1 目录2 … --out 输出目录）", EXIT_BAD_INPUT)
+    page = render_history([_read_run(run_dir) for run_dir in run_dirs])
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / HISTORY_NAME
+        path.write_text(page, encoding="utf-8")
+    except OSError as error:
+        _fail(f"无法写出 {out_dir / HISTORY_NAME}：{error.strerror}", EXIT_BAD_INPUT)
+        raise
+    click.echo(str(path))
+
+
+@cli.command()
 @click.argument("out_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def verify(out_dir: Path) -> None:
     """按 manifest.json 核验证据文件：有文件被改动或缺失时退出码为 2。"""
