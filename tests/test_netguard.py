@@ -16,16 +16,16 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import aiohttp
 import pytest
+from playwright.async_api import BrowserContext, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import async_playwright
 
 from checker import netguard
 from checker.browser import launch_arguments
@@ -316,6 +316,19 @@ def _chromium() -> str:
     return os.environ.get("GOVCHECK_CHROMIUM") or CHROMIUM
 
 
+@asynccontextmanager
+async def proxied(proxy: PolicyProxy) -> AsyncIterator[tuple[BrowserContext, Page]]:
+    """Chromium behind the proxy (resolving no name itself): a context given the proxy and a page in it."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=_chromium(), args=[*launch_arguments(), NO_DNS])
+        try:
+            context = await browser.new_context(proxy=proxy.browser_proxy())
+            yield context, await context.new_page()
+            await context.close()
+        finally:
+            await browser.close()
+
+
 async def _failed(action: object) -> str:
     """The error text of an awaitable that must fail (the test fails if it succeeds)."""
     try:
@@ -337,32 +350,25 @@ def test_browser_through_policy_proxy_never_reaches_internal(site: Server, metad
     outcome: dict[str, object] = {}
 
     async def main(proxy: PolicyProxy) -> None:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=_chromium(), args=[*launch_arguments(), NO_DNS])
-            try:
-                context = await browser.new_context(proxy=proxy.browser_proxy())
-                page = await context.new_page()
-                response = await page.goto(site.url("/"), wait_until="load", timeout=20000)
-                outcome["home"] = response.status if response else None
-                outcome["fetch"] = await page.evaluate(
-                    "url => fetch(url).then(() => 'reached', e => 'failed: ' + e)", f"{target}/fetch")
-                since = time.monotonic()
-                error = await _failed(page.goto(site.url("/redirect"), timeout=20000))
-                outcome["redirect"] = (error, guard.explain(error, site.url("/redirect"), since))
-                direct = metadata.url("/direct")
-                error = await _failed(page.goto(direct, timeout=20000))
-                outcome["direct"] = (error, guard.explain(error, direct))
-                api = metadata.url("/api")
-                error = await _failed(context.request.get(api, timeout=20000))
-                outcome["api"] = (error, guard.explain(error, api))
-                since = time.monotonic()
-                error = await _failed(context.request.get(site.url("/redirect"), timeout=20000))
-                outcome["api-redirect"] = guard.explain(error, site.url("/redirect"), since)
-                allowed = await context.request.get(site.url("/ok"), timeout=20000)
-                outcome["api-allowed"] = allowed.status
-                await context.close()
-            finally:
-                await browser.close()
+        async with proxied(proxy) as (context, page):
+            response = await page.goto(site.url("/"), wait_until="load", timeout=20000)
+            outcome["home"] = response.status if response else None
+            outcome["fetch"] = await page.evaluate(
+                "url => fetch(url).then(() => 'reached', e => 'failed: ' + e)", f"{target}/fetch")
+            since = time.monotonic()
+            error = await _failed(page.goto(site.url("/redirect"), timeout=20000))
+            outcome["redirect"] = (error, guard.explain(error, site.url("/redirect"), since))
+            direct = metadata.url("/direct")
+            error = await _failed(page.goto(direct, timeout=20000))
+            outcome["direct"] = (error, guard.explain(error, direct))
+            api = metadata.url("/api")
+            error = await _failed(context.request.get(api, timeout=20000))
+            outcome["api"] = (error, guard.explain(error, api))
+            since = time.monotonic()
+            error = await _failed(context.request.get(site.url("/redirect"), timeout=20000))
+            outcome["api-redirect"] = guard.explain(error, site.url("/redirect"), since)
+            allowed = await context.request.get(site.url("/ok"), timeout=20000)
+            outcome["api-allowed"] = allowed.status
 
     with PolicyProxy(guard) as proxy:
         assert proxy.url.startswith("socks5://127.0.0.1:")
@@ -389,26 +395,19 @@ def test_browser_names_are_judged_by_the_proxy(site: Server, metadata: Server) -
     outcome: dict[str, object] = {}
 
     async def main(proxy: PolicyProxy) -> None:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=_chromium(), args=[*launch_arguments(), NO_DNS])
-            try:
-                context = await browser.new_context(proxy=proxy.browser_proxy())
-                page = await context.new_page()
-                response = await page.goto(site.url("/portal", host="portal.test"), timeout=20000)
-                outcome["portal"] = response.status if response else None
-                for key, host in (("intranet", "intranet.test"), ("mixed", "mixed-metadata.test")):
-                    url = metadata.url(f"/{key}", host=host)
-                    error = await _failed(page.goto(url, timeout=20000))
-                    outcome[key] = guard.explain(error, url)
-                mixed_site = site.url("/mixed-site", host="mixed.test")  # 127.0.0.1 (listening) and 127.0.0.3
-                error = await _failed(page.goto(mixed_site, timeout=20000))
-                outcome["mixed-site"] = guard.explain(error, mixed_site)
-                api = metadata.url("/api", host="intranet.test")
-                error = await _failed(context.request.get(api, timeout=20000))
-                outcome["api"] = guard.explain(error, api)
-                await context.close()
-            finally:
-                await browser.close()
+        async with proxied(proxy) as (context, page):
+            response = await page.goto(site.url("/portal", host="portal.test"), timeout=20000)
+            outcome["portal"] = response.status if response else None
+            for key, host in (("intranet", "intranet.test"), ("mixed", "mixed-metadata.test")):
+                url = metadata.url(f"/{key}", host=host)
+                error = await _failed(page.goto(url, timeout=20000))
+                outcome[key] = guard.explain(error, url)
+            mixed_site = site.url("/mixed-site", host="mixed.test")  # 127.0.0.1 (listening) and 127.0.0.3
+            error = await _failed(page.goto(mixed_site, timeout=20000))
+            outcome["mixed-site"] = guard.explain(error, mixed_site)
+            api = metadata.url("/api", host="intranet.test")
+            error = await _failed(context.request.get(api, timeout=20000))
+            outcome["api"] = guard.explain(error, api)
 
     with PolicyProxy(guard) as proxy:
         run_async(main(proxy))
@@ -461,18 +460,11 @@ def test_a_site_that_refuses_shows_the_browsers_own_error_not_the_proxys(site: S
     shown: dict[str, tuple[str, str]] = {}
 
     async def main(proxy: PolicyProxy) -> None:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=_chromium(), args=[*launch_arguments(), NO_DNS])
-            try:
-                context = await browser.new_context(proxy=proxy.browser_proxy())
-                page = await context.new_page()
-                with guarding(guard):
-                    for name, url in (("dead", dead), ("internal", metadata.url("/x"))):
-                        visit = await open_page(page, url, 10, 1)
-                        shown[name] = (visit.error, await page.content())
-                await context.close()
-            finally:
-                await browser.close()
+        async with proxied(proxy) as (_context, page):
+            with guarding(guard):
+                for name, url in (("dead", dead), ("internal", metadata.url("/x"))):
+                    visit = await open_page(page, url, 10, 1)
+                    shown[name] = (visit.error, await page.content())
 
     with PolicyProxy(guard) as proxy:
         run_async(main(proxy))
