@@ -56,6 +56,8 @@ _ROWS: tuple[tuple[str, str, Kind, str], ...] = (
     ("guide.mismatch", "指南内容不符", Kind.DEDUCTION, "guide"),
     ("search.broken", "站内搜索不可用", Kind.DEDUCTION, "search"),
     ("content.typo", "错别字/严重表述错误", Kind.DEDUCTION, "typo"),
+    ("security.hidden_link", "暗链", Kind.VETO, "hidden_links"),
+    ("security.no_https", "未使用HTTPS", Kind.ADVISORY, "availability"),
 )
 
 CATALOGUE: dict[str, Indicator] = {row[0]: Indicator(*row) for row in _ROWS}

@@ -182,12 +182,12 @@ class PublishingRules(BaseModel):
 
 
 class HiddenLinkRules(BaseModel):
-    """暗链: the catalogue has no id for it, so by default they are recorded (with evidence) on the check;
-    a suite that names an indicator id and a severity here gets them as findings under that rule."""
+    """暗链: reported as ``security.hidden_link``, a veto, by default; a suite may name another indicator id or
+    severity here (``indicator: null`` records them on the check only, with evidence, unscored)."""
 
     model_config = ConfigDict(extra="forbid")
-    indicator: str | None = None
-    severity: Literal["advisory", "deduction", "veto"] = "advisory"
+    indicator: str | None = "security.hidden_link"
+    severity: Literal["advisory", "deduction", "veto"] = "veto"
 
     @field_validator("indicator")
     @classmethod
