@@ -20,6 +20,8 @@ from checker.tls import TlsProblem, probe_tls
 from checker.visit import describe_probe_error, now, open_page
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+PLAIN_HTTP_SELECTORS = ("input[type=password]", "form", "header", "#header", ".header", "body > *")
+"""What the evidence of a plain-HTTP home page boxes: a form first (its data travels unencrypted), else the top."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def _stored_probes(context: SiteContext) -> tuple[list[Probe], list[Evidence]]:
 
 
 def transport_note(requested: str, landed: str) -> str:
-    """A coverage remark when the home page travels in plain HTTP (the catalogue has no id to score it)."""
+    """A coverage remark when the home page travels in plain HTTP."""
     if requested.startswith("https://") and landed.startswith("http://"):
         return "；HTTPS 地址被重定向到 HTTP 明文页面"
     if landed.startswith("http://"):
@@ -135,12 +137,29 @@ def transport_note(requested: str, landed: str) -> str:
     return ""
 
 
+def judge_transport(requested: str, landed: str, rules: RuleSet, *, evidence: list[Evidence] | None = None,
+                    seen_at: datetime | None = None) -> Finding | None:
+    """未使用HTTPS (``security.no_https``, advisory): the home page opened over plain HTTP, or its HTTPS address
+    redirected down to HTTP (pure; ``requested`` is the suite's address, ``landed`` where the page opened)."""
+    if not landed.lower().startswith("http://") or not rules.enabled("security.no_https"):
+        return None
+    if requested.lower().startswith("https://"):
+        detail = (f"首页 HTTPS 地址 {requested} 被重定向到 HTTP 明文地址 {landed}，"
+                  "访问者与网站之间的数据未加密传输。")
+        title = "HTTPS 被降级为 HTTP"
+    else:
+        detail = f"首页通过 HTTP 明文传输（{landed}），未使用 HTTPS，访问者与网站之间的数据未加密传输。"
+        title = "首页未使用HTTPS"
+    return make_finding("security.no_https", Severity.ADVISORY, detail, url=landed, target=requested,
+                        seen_at=seen_at, evidence=evidence, title=title)
+
+
 class AvailabilityCheck:
     """Opens the home page like a citizen, retrying after a failure; gates every later family."""
 
     name = "availability"
     label = "打开首页"
-    indicators = ("availability.unreachable",)
+    indicators = ("availability.unreachable", "security.no_https")
 
     async def run(self, context: SiteContext) -> str:
         """Probe the home page; leave its snapshot on the context, or raise SiteUnreachable."""
@@ -179,5 +198,10 @@ class AvailabilityCheck:
         if not probes[-1].ok:
             raise SiteUnreachable(note)
         note += transport_note(context.site.url, context.page.url)
+        plain = judge_transport(context.site.url, context.page.url, context.rules, seen_at=probes[-1].at)
+        if plain is not None:  # the page as it opened over plain HTTP, boxing what a visitor would send or see
+            anchor = await tag_first(context.page, PLAIN_HTTP_SELECTORS)
+            plain = plain.model_copy(update={"evidence": await context.evidence().capture(anchor)})
+        context.add([plain])
         context.home = await context.snapshot("首页")
         return note
