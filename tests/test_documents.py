@@ -38,6 +38,17 @@ def test_one_notice_per_unit_with_counted_problems(tmp_path: Path) -> None:
     assert len(notices[1].rows) == 1  # the advisory typo is not a problem to rectify
 
 
+def test_advisories_are_told_apart_as_prompts_not_problems(tmp_path: Path) -> None:
+    result = sample_run(tmp_path)
+    health = unit_notices(result)[1]
+    assert [row.finding.indicator for _, row in health.advisories] == ["content.typo"]
+    docx_text = _texts(render_notice_docx(health, result, tmp_path, SETTINGS))
+    html_text = render_notice_html(health, result, SETTINGS)
+    for text in (docx_text, html_text):
+        assert "提示事项" in text and "不扣分" in text and "疑似错别字" in text
+    assert "提示事项" not in _texts(render_notice_docx(unit_notices(result)[0], result, tmp_path, SETTINGS))
+
+
 def test_notice_docx_rows_images_rule_and_fonts(tmp_path: Path) -> None:
     result = sample_run(tmp_path)
     notice = unit_notices(result)[0]

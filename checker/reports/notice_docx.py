@@ -10,10 +10,13 @@ from docx.shared import RGBColor
 
 from checker.reports import docx_base as base
 from checker.reports.notice_model import (
+    ADVISORY_HEADING,
+    ADVISORY_LEAD,
     ANNEX_TITLE,
     ColumnAnnex,
     DocumentSettings,
     UnitNotice,
+    advisory_line,
     check_period,
     closing,
     column_annexes,
@@ -74,6 +77,17 @@ def _problems(document: DocumentType, notice: UnitNotice, out_dir: Path) -> None
         base.add_run(shot.add_paragraph(), f"截图 SHA-256：{row.screenshot.sha256}（{row.screenshot.path}）", size=7.5)
 
 
+def _advisories(document: DocumentType, notice: UnitNotice) -> None:
+    """提示事项: the findings that cost no points, one sentence each."""
+    if not notice.advisories:
+        return
+    base.heading(document, ADVISORY_HEADING, level=2)
+    base.para(document, ADVISORY_LEAD)
+    several = len(notice.sites) > 1
+    for number, (site, row) in enumerate(notice.advisories, 1):
+        base.para(document, f"{number}. {advisory_line(site, row, several)}")
+
+
 def _closing(document: DocumentType, result: RunResult, settings: DocumentSettings, annexed: bool) -> None:
     for text in closing(settings):
         base.para(document, text)
@@ -106,6 +120,7 @@ def render_notice_docx(notice: UnitNotice, result: RunResult, out_dir: Path, set
     document = base.new_document(landscape=True)
     _header(document, notice, result, settings)
     _problems(document, notice, out_dir)
+    _advisories(document, notice)
     annexes = column_annexes(notice)
     _closing(document, result, settings, annexed=bool(annexes))
     if annexes:

@@ -12,10 +12,13 @@ from urllib.parse import quote, urlsplit
 
 from checker.reports.docx_base import beijing_day
 from checker.reports.notice_model import (
+    ADVISORY_HEADING,
+    ADVISORY_LEAD,
     ANNEX_TITLE,
     ColumnAnnex,
     DocumentSettings,
     UnitNotice,
+    advisory_line,
     check_period,
     closing,
     column_annexes,
@@ -114,6 +117,15 @@ def _annex(annexes: list[ColumnAnnex]) -> str:
     return "".join(parts)
 
 
+def _advisories(notice: UnitNotice) -> str:
+    """提示事项: the findings that cost no points, as a numbered list ('' when there are none)."""
+    if not notice.advisories:
+        return ""
+    several = len(notice.sites) > 1
+    items = "".join(f"<li>{_e(advisory_line(site, row, several))}</li>" for site, row in notice.advisories)
+    return f"<h2>{_e(ADVISORY_HEADING)}</h2><p>{_e(ADVISORY_LEAD)}</p><ol>{items}</ol>"
+
+
 def render_notice_html(notice: UnitNotice, result: RunResult, settings: DocumentSettings) -> str:
     """One unit's notice as a self-contained HTML page (pure), with 附件：栏目清单 when its sites recorded columns."""
     annexes = column_annexes(notice)
@@ -131,6 +143,7 @@ def render_notice_html(notice: UnitNotice, result: RunResult, settings: Document
 <h2>发现的问题</h2>
 <table><tr><th>序号</th><th>问题类别</th><th>问题描述</th><th>页面地址</th><th>发现时间</th><th>依据</th></tr>
 {_problem_rows(notice)}</table>
+{_advisories(notice)}
 {"".join(f'<p class="indent">{_e(text)}</p>' for text in closing(settings))}
 {annex_line}<p class="sign">{_e(settings.issuer)}</p><p class="sign">{_e(issue_day(result, settings))}</p>
 {_annex(annexes)}

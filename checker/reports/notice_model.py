@@ -60,6 +60,18 @@ class UnitNotice:
     unit: str
     sites: list[SiteResult] = field(default_factory=list)
     rows: list[tuple[SiteResult, NoticeRow]] = field(default_factory=list)
+    advisories: list[tuple[SiteResult, NoticeRow]] = field(default_factory=list)
+    """Findings that cost no points (未使用HTTPS …): listed apart as 提示事项, for the unit to know."""
+
+
+ADVISORY_HEADING = "提示事项"
+ADVISORY_LEAD = "以下事项不扣分，不影响检查结论，请一并关注："
+
+
+def advisory_line(site: SiteResult, row: NoticeRow, several: bool) -> str:
+    """One 提示事项 as a sentence: 【网站】类别：描述（页面地址）."""
+    where = f"（{row.url}）" if row.url else ""
+    return f"{f'【{site.name}】' if several else ''}{row.category}：{row.description}{where}"
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,8 @@ def counted(finding: Finding) -> bool:
 
 
 def unit_notices(result: RunResult) -> list[UnitNotice]:
-    """One notice per unit that has at least one counted finding, in the suite's order."""
+    """One notice per unit that has at least one counted finding, in the suite's order; its advisory findings
+    come with it as 提示事项."""
     notices: dict[str, UnitNotice] = {}
     for site in result.sites:
         rows = [(site, notice_row(f)) for f in site.findings if counted(f)]
@@ -155,6 +168,7 @@ def unit_notices(result: RunResult) -> list[UnitNotice]:
         notice = notices.setdefault(site.unit, UnitNotice(site.unit))
         notice.sites.append(site)
         notice.rows.extend(rows)
+        notice.advisories.extend((site, notice_row(f)) for f in site.findings if not counted(f))
     return list(notices.values())
 
 
