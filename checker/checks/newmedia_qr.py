@@ -280,7 +280,7 @@ class _Looker:
             payloads = tuple(dict.fromkeys(pixels))
         code = QrSeen(image.caption, image.src, payloads, slot, image_status=fetched.status, seen_at=at)
         if not payloads:
-            if fetched.failure and (slot or (not shown and _squarish(image))):
+            if fetched.failure and (slot or not shown):  # a broken image (0×0) may be a QR slot: look again
                 return failed(key, f"图片未能加载：{fetched.failure}", url=image.src, at=at, value=code,
                               evidence=await self.evidence.capture(image.anchor))
             if not slot:
