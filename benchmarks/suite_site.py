@@ -629,7 +629,7 @@ class OldRenderer(Renderer):
 class ScriptRenderer(ModernRenderer):
     """Template (c): list pages and pagers written by script from a JSON API, a script-built directory tree."""
 
-    SCRIPT = """<script>
+    SCRIPT = """
 function gcPager(n, i, base) {
   var h = '<span>共' + n + '页</span>';
   function name(k) { return k == 0 ? 'index.html' : 'index_' + k + '.html'; }
@@ -651,11 +651,12 @@ function gcTree(el, nodes) {
     return '<li>' + head + sub + '</li>';
   }).join('') + '</ul>';
 }
-</script>"""
+"""
 
     def document(self, title: str, main: str) -> str:
-        """The modern page with the template's script library in its head."""
-        return super().document(title, main).replace("</head>", self.SCRIPT + "</head>", 1)
+        """The modern page with the template's script library (an external file, as CMS templates load it)."""
+        library = f'<script src="{self.site.prefix}static/gc.js"></script>'
+        return super().document(title, main).replace("</head>", library + "</head>", 1)
 
     def list_inner(self, column: Column, index: int) -> str:
         """An empty list and pager, filled by script after a delay."""
@@ -715,6 +716,8 @@ def build_suite(sites: int, pages: int = 250, seed: int = 2026) -> Suite:
                     if link and link[2]:
                         suite.resources[link[1]] = Resource(200, DOCX, "application/octet-stream")
             if site.template == "script" and column.kind == "list":
+                suite.resources[f"{site.prefix}static/gc.js"] = Resource(200, ScriptRenderer.SCRIPT.encode(),
+                                                                         "application/javascript")
                 for page in range(column.pages):
                     rows = [{"title": e.title, "url": e.url, "date": f"{e.day:%Y-%m-%d}"}
                             for e in column.entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]]
