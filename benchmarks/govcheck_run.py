@@ -6,7 +6,10 @@ Chromium and its child processes, the crawl and the checks, and the JSON the com
 
 from __future__ import annotations
 
+import functools
 import json
+import re
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from pathlib import Path
 from benchmarks.proctree import Measured, run_measured
 
 FAILING = ("broken", "suspect", "timeout")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class Limits:
     retry_pause: float | None = None
 
     def options(self) -> list[str]:
-        """The command-line options for these limits (``mode`` is render or fetch, see ``govcheck links``)."""
+        """The command-line options for these limits (``mode`` is hybrid, render or fetch, see ``govcheck links``)."""
         options = ["--mode", self.mode, "--tabs", str(self.tabs), "--per-host", str(self.per_host), "--concurrency",
                    str(self.concurrency), "--min-interval", str(self.min_interval), "--timeout", str(self.timeout)]
         options += ["--retry-pause", str(self.retry_pause)] if self.retry_pause is not None else []
@@ -52,13 +56,22 @@ def _run(arguments: list[str], limits: Limits) -> GovcheckRun:
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "links.json"
         command = [sys.executable, "-m", "checker", "links", *arguments, "--json", str(target), *limits.options()]
-        measured = run_measured(command, cwd=Path(__file__).resolve().parents[1])
+        measured = run_measured(command, cwd=ROOT)
         if measured.returncode not in (0, 2) or not target.exists():
             raise RuntimeError(f"govcheck links failed ({measured.returncode}): {measured.stderr[-2000:]}")
         data = json.loads(target.read_text(encoding="utf-8"))
     results = data.pop("results")
     return GovcheckRun(measured, data, frozenset(r["url"] for r in results if r["status"] in FAILING),
                        frozenset(r["url"] for r in results))
+
+
+@functools.cache
+def modes_available() -> tuple[str, ...]:
+    """The crawl modes this checkout's ``govcheck links --mode`` accepts (``hybrid`` once it has landed)."""
+    done = subprocess.run([sys.executable, "-m", "checker", "links", "--help"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    choices = re.search(r"--mode\s*\[([^\]]+)\]", done.stdout)
+    return tuple(mode for mode in ("hybrid", "fetch", "render") if choices and mode in choices.group(1).split("|"))
 
 
 def crawl_site(start_url: str, max_depth: int, limits: Limits) -> GovcheckRun:
