@@ -54,8 +54,9 @@ def _run(work: Coroutine[Any, Any, LinkRun]) -> LinkRun:
 @click.option("--max-pages", type=int, help="最多抓取的页面数（默认 200）")
 @click.option("--max-depth", type=int, help="从起始页起最多跟随的层数（默认 3）")
 @click.option("--tabs", "crawl_tabs", type=int, help="同时打开的标签页数（默认 3）")
-@click.option("--mode", "crawl_mode", type=click.Choice(["render", "fetch"]),
-              help="render：浏览器渲染每个页面（默认）；fetch：只读取 HTML，不执行脚本，更快")
+@click.option("--mode", "crawl_mode", type=click.Choice(["hybrid", "render", "fetch"]),
+              help="hybrid（默认）：读取每个页面的 HTML，只渲染需要脚本才能看全的页面；"
+                   "render：浏览器渲染每个页面；fetch：只读取 HTML，不执行脚本")
 @click.option("--per-host", type=int, help="同一主机同时检查的链接数（默认 2）")
 @click.option("--concurrency", type=int, help="同时检查的链接总数（默认 32）")
 @click.option("--min-interval", "min_interval_seconds", type=float, help="同一主机两次请求的最小间隔秒数（默认 0.1）")
@@ -78,7 +79,7 @@ def links_command(url: str | None, urls_file: Path | None, json_file: Path | Non
         raise SystemExit(3)
     settings = _settings(external=False if no_external else None, exclude=list(exclude) or None, **limits)
     browser_missing: tuple[type[Exception], ...] = ()
-    if not urls_file and settings.crawl_mode == "render":  # the fetch mode never loads the browser side
+    if not urls_file and settings.crawl_mode != "fetch":  # the fetch mode never loads the browser side
         from checker.browser import BrowserNotFound
 
         browser_missing = (BrowserNotFound,)
@@ -95,7 +96,8 @@ def links_command(url: str | None, urls_file: Path | None, json_file: Path | Non
         write_json(run, json_file)
     counts = run.by_status()
     shown = "，".join(f"{STATUS_NAMES[LinkStatus(key)]}{value}" for key, value in counts.items() if value)
-    console.print(f"抓取页面{run.pages}个，发现链接{run.links_found}个，检查唯一链接{len(run.results)}个"
+    rendered = f"（其中在浏览器中渲染{run.pages_rendered}个）" if run.pages_rendered else ""
+    console.print(f"抓取页面{run.pages}个{rendered}，发现链接{run.links_found}个，检查唯一链接{len(run.results)}个"
                   f"（{shown or '无'}），用时{run.elapsed_seconds:.1f}秒")
     failing = [(u, r) for u, r in run.results.items() if r.status in FAILING]
     for link_url, result in failing[:50]:

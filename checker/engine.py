@@ -40,7 +40,7 @@ from checker.scenario import Settings, Site, Suite
 from checker.scoring import score_findings
 from checker.shards import shard_indices
 from checker.site_run import run_families
-from checker.sitemap.walk import SETTLE_SCRIPT
+from checker.sitemap.settling import SETTLE_SCRIPT
 from checker.visit import now
 
 BEIJING = ZoneInfo("Asia/Shanghai")

@@ -27,8 +27,9 @@ from checker.checks.guide import GuideSeen, guide_page, judge_guide
 from checker.scenario import SiteHints, SiteMapSettings
 from checker.sitemap.columns import column_items, map_columns
 from checker.sitemap.model import LinkKind, MapColumn, PageRole, SiteMap, SitePage
+from checker.sitemap.settling import SETTLE_SCRIPT
 from checker.sitemap.structure import crumb_parts, page_name
-from checker.sitemap.walk import SETTLE_SCRIPT, SiteWalker
+from checker.sitemap.walk import SiteWalker
 from tests.corpus import corpus_file
 from tests.corpus_server import serve_folder
 

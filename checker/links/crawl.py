@@ -1,4 +1,11 @@
-"""Breadth-first crawl of one site within its scope: rendered in browser tabs, or fetched as HTML.
+"""Breadth-first crawl of one site within its scope, in one of three modes:
+
+- ``hybrid`` (the default): every page's HTML is fetched; a page whose HTML does not show what a visitor
+  sees (lists, pagination or images written by scripts, frames, ``<noscript>``: see
+  :mod:`checker.links.render_need`) is rendered in a browser tab as well, and its links read from the
+  rendered page once it has settled. The reasons are kept on the page (``CrawledPage.rendered``);
+- ``render``: every page rendered in a tab (read once settled);
+- ``fetch``: HTML only, no browser.
 
 Rendered pages are read as a citizen's browser shows them (links built by scripts, lazy image sources).
 The nearest queued page is always opened next, so a page limit keeps the pages nearest the home page.
@@ -23,7 +30,8 @@ from checker.links.extract import MissingAnchor, PageLinks, crawlable, raw_links
 from checker.links.frontier import Frontier
 from checker.links.http_support import EnvProxies, HostGate, UnsupportedUrl, loopback_only_from_env, prepare_url
 from checker.links.model import FoundLink, LinkResult, LinkStatus
-from checker.links.page_fetch import FETCH_ERRORS, fetch_html, page_session
+from checker.links.page_fetch import FETCH_ERRORS, FetchedHtml, fetch_html, fetch_script, page_session
+from checker.links.render_need import render_reasons, script_sources
 from checker.links.static_links import static_links
 from checker.politeness import Politeness
 from checker.runlog import LOG
@@ -34,6 +42,8 @@ if TYPE_CHECKING:
 
 TAB_PAGES = 50
 """Pages a crawl tab opens before it is replaced: a long-lived tab's memory grows with every page."""
+RENDER_MODE = "render 模式：每个页面都渲染"
+"""The reason recorded for a page rendered because the crawl renders every page."""
 _INLINE_PARSE_CHARS = 300_000
 """Fetched pages up to this size are parsed on the event loop (about a millisecond): a thread per page costs
 more than it saves, since the parser holds the interpreter lock. Larger pages go to a thread."""
@@ -50,6 +60,9 @@ class CrawledPage:
     error: str = ""
     links_total: int = 0
     links_kept: int = 0
+    rendered: tuple[str, ...] = ()
+    """Why the page was rendered in a browser (``hybrid``: the reasons read from its HTML; ``render``: the
+    mode); empty when its links were read from its HTML."""
 
 
 @dataclass
@@ -76,9 +89,56 @@ def _render_side() -> ModuleType:
     return render_tab
 
 
+class TabPool:
+    """The crawl's browser tabs, made when first needed (a ``hybrid`` crawl of a static site starts none),
+    lent to one page at a time, and replaced after a failed navigation (its error page would cut into the
+    next one) or after ``TAB_PAGES`` pages (a long-lived tab's memory grows with every page)."""
+
+    def __init__(self, context: BrowserContext | None, size: int) -> None:
+        self._context = context
+        self._size = size
+        self._made = 0
+        self._idle: asyncio.Queue[Page] = asyncio.Queue()
+        self._opened: dict[int, int] = {}
+        self._all: set[Page] = set()
+
+    async def borrow(self) -> Page:
+        """An idle tab, a new one while fewer than ``size`` exist, else wait for one."""
+        if self._idle.empty() and self._made < self._size:
+            if self._context is None:
+                raise ValueError("rendering needs a browser context")
+            self._made += 1
+            try:
+                tab = await _render_side().new_tab(self._context)
+            except BaseException:
+                self._made -= 1
+                raise
+            self._all.add(tab)
+            return tab
+        return await self._idle.get()
+
+    async def give_back(self, tab: Page, spoiled: bool) -> None:
+        """Return a tab after one page; a spoiled or worn tab is closed, and a new one is made on demand."""
+        opened = self._opened[id(tab)] = self._opened.get(id(tab), 0) + 1
+        if spoiled or opened % TAB_PAGES == 0:
+            self._all.discard(tab)
+            self._opened.pop(id(tab), None)
+            self._made -= 1
+            await _render_side().close_tab(tab)
+            return
+        self._idle.put_nowait(tab)
+
+    async def close(self) -> None:
+        """Close every tab the pool made."""
+        for tab in list(self._all):
+            await _render_side().close_tab(tab)
+        self._all.clear()
+
+
 class SiteCrawler:
     """Crawls one site breadth first, handing each link found to ``sink``: with ``settings.crawl_tabs`` tabs
-    when rendering, with as many pages in flight as a host may take (``per_host``) when fetching.
+    when rendering every page, with as many pages in flight as a host may take (``per_host``) when fetching
+    (``fetch``, and ``hybrid``, whose pages that need scripts share ``crawl_tabs`` tabs).
 
     A page the crawl could not open is handed to ``unopened`` at once, so the link checker's retry (and its
     pause) runs while the crawl goes on.
@@ -102,8 +162,7 @@ class SiteCrawler:
         self._proxies: EnvProxies | None = None
         self._skip_scopes = skip_scopes
         self._client: aiohttp.ClientSession | None = None
-        self._spoiled: set[Page | None] = set()
-        self._opened: dict[int, int] = {}
+        self._scripts: dict[str, asyncio.Task[str | None]] = {}
         self.report = CrawlReport()
 
     async def crawl(self, start_url: str | None = None) -> CrawlReport:
@@ -115,16 +174,16 @@ class SiteCrawler:
         start = start_url or self._site_url
         rendering = self._settings.crawl_mode == "render"
         workers = self._settings.crawl_tabs if rendering else max(self._settings.crawl_tabs, self._settings.per_host)
-        tabs = [await self._new_tab() if rendering else None for _ in range(workers)]
+        tabs = TabPool(self._context, self._settings.crawl_tabs)
         frontier = Frontier(start, self._settings.max_depth)
         self._reserving = None if rendering else self._host(start)
         try:
-            await asyncio.gather(*(self._work(slot, tabs, frontier, workers) for slot in range(workers)))
+            await asyncio.gather(*(self._work(tabs, frontier, workers) for _ in range(workers)))
         finally:
             self._reserve(0)
-            for tab in tabs:
-                if tab is not None:
-                    await _render_side().close_tab(tab)
+            await tabs.close()
+            for task in self._scripts.values():
+                task.cancel()
             if self._client is not None:
                 await self._client.close()
         self.report.not_crawled = frontier.left_over()
@@ -139,69 +198,107 @@ class SiteCrawler:
         portal does not crawl the department channels it hosts; their links are still checked)."""
         return crawlable(link, self._scope) and not link.url.startswith(self._skip_scopes)
 
-    async def _replace(self, tab: Page | None) -> Page | None:
-        """A fresh tab for one whose navigation failed (its error page would interrupt the next one) or that
-        has opened its share of pages."""
-        self._spoiled.discard(tab)
-        if tab is not None:
-            await _render_side().close_tab(tab)
-        return await self._new_tab() if self._settings.crawl_mode == "render" else None
-
-    async def _new_tab(self) -> Page:
-        if self._context is None:
-            raise ValueError("render mode needs a browser context")
-        return await _render_side().new_tab(self._context)
-
-    async def _work(self, slot: int, tabs: list[Page | None], frontier: Frontier, workers: int) -> None:
+    async def _work(self, tabs: TabPool, frontier: Frontier, workers: int) -> None:
         """One worker: open the nearest queued page, queue its in-scope pages, until nothing is left."""
         while (job := await frontier.next(len(self.report.pages) + frontier.in_flight
                                           >= self._settings.max_pages)) is not None:
             depth, url = job
             try:
-                found = await self._read_page(tabs[slot], url, depth)
+                found = await self._read_page(tabs, url, depth)
                 if url not in self.report.visited:
                     self._unopened(url)
                 frontier.add([link.url for link in found if self.opens(link)], depth + 1)
             finally:
                 await frontier.done()
                 self._reserve(min(workers, frontier.queued()))
-            self._opened[slot] = self._opened.get(slot, 0) + 1
-            if tabs[slot] in self._spoiled or self._opened[slot] % TAB_PAGES == 0:
-                tabs[slot] = await self._replace(tabs[slot])
 
-    async def _read_page(self, tab: Page | None, url: str, depth: int) -> tuple[FoundLink, ...]:
+    async def _read_page(self, tabs: TabPool, url: str, depth: int) -> tuple[FoundLink, ...]:
         robots = self._politeness.respect_robots and self._context is not None
         if robots and not await self._politeness.allowed(url, self._context.request):
             self.report.pages.append(CrawledPage(url, depth, url, None, "robots.txt 不允许访问"))
             return ()
-        await self._politeness.wait_turn(url)
-        if self._settings.crawl_mode == "fetch":
-            async with self._turn(url):
-                return await self._fetch_page(url, depth)
-        assert tab is not None
-        return await self._render_page(tab, url, depth)
+        mode = self._settings.crawl_mode
+        if mode == "render":
+            await self._politeness.wait_turn(url)
+            return await self._render(tabs, url, depth, (RENDER_MODE,))
+        async with self._turn(url):
+            fetched = await self._fetch(url, depth)
+            if fetched is None:
+                return ()
+            reasons = await self._reasons(fetched) if mode == "hybrid" else ()
+        if reasons:  # the fetch was paced by the gate; the browser's visit by ``politeness``
+            await self._politeness.wait_turn(url)
+            return await self._render(tabs, url, depth, reasons, fetched)
+        return await self._accept_static(url, depth, fetched)
 
-    async def _fetch_page(self, url: str, depth: int) -> tuple[FoundLink, ...]:
-        """Read a page's links from its HTML (no rendering): the fast mode, for sites that build no links
-        with scripts."""
+    async def _fetch(self, url: str, depth: int) -> FetchedHtml | None:
+        """Fetch a page's HTML; None (the page recorded) when it cannot be read for links: it did not answer,
+        failed, is not a web page or lies outside the scope."""
         try:
             fetched = await fetch_html(self._http(), url, self._proxy(url))
         except FETCH_ERRORS as error:
             LOG.info("抓取页面失败：%s", url, exc_info=True)
             self.report.pages.append(CrawledPage(url, depth, url, None, f"{type(error).__name__}: {error}"[:160]))
-            return ()
+            return None
         status = fetched.status
         if status < 400:
             self.report.visited[url] = LinkResult(url, LinkStatus.OK, status, redirects=fetched.redirects)
         if status >= 400 or fetched.html is None or not fetched.final_url.startswith(self._scope):
             self.report.pages.append(CrawledPage(url, depth, fetched.final_url, status))
-            return ()
+            return None
+        return fetched
+
+    async def _accept_static(self, url: str, depth: int, fetched: FetchedHtml,
+                             rendered: tuple[str, ...] = ()) -> tuple[FoundLink, ...]:
+        """The page's links read from its HTML."""
+        assert fetched.html is not None
         limit = self._settings.max_links_per_page
         if len(fetched.html) <= _INLINE_PARSE_CHARS:
             data = static_links(fetched.html, fetched.final_url, limit)
         else:
             data = await asyncio.to_thread(static_links, fetched.html, fetched.final_url, limit)
-        return self._accept(url, depth, fetched.final_url, status, data)
+        return self._accept(url, depth, fetched.final_url, fetched.status, data, rendered)
+
+    async def _reasons(self, fetched: FetchedHtml) -> tuple[str, ...]:
+        """Why the fetched page needs rendering, its own scripts read once per crawl (in the page's slot)."""
+        assert fetched.html is not None
+        sources = script_sources(fetched.html, fetched.final_url)
+        texts = {address: await self._script(address) for address in sources}
+        return render_reasons(fetched.html, fetched.final_url, texts)
+
+    async def _script(self, address: str) -> str | None:
+        """A script of the site, fetched once for the whole crawl (``None``: it could not be read now)."""
+        task = self._scripts.get(address)
+        if task is None:
+            task = self._scripts[address] = asyncio.ensure_future(
+                fetch_script(self._http(), address, self._proxy(address)))
+        return await asyncio.shield(task)
+
+    async def _render(self, tabs: TabPool, url: str, depth: int, reasons: tuple[str, ...],
+                      fetched: FetchedHtml | None = None) -> tuple[FoundLink, ...]:
+        """Render the page in a tab and read its links once it has settled; when a fetched page fails to
+        render, its HTML's links are read instead and the failure is recorded."""
+        tab = await tabs.borrow()
+        spoiled = True
+        try:
+            page = await _render_side().render_links(tab, url, self._scope, self._timeout_ms / 1000,
+                                                     self._settings.max_links_per_page,
+                                                     self._settings.settle_seconds)
+            spoiled = page.spoiled
+        finally:
+            await tabs.give_back(tab, spoiled)
+        if page.status is not None and page.status < 400:
+            self.report.visited[url] = LinkResult(url, LinkStatus.OK, page.status, redirects=page.redirects)
+        if page.data is None and fetched is not None and (page.status is None or page.status < 400):
+            LOG.info("渲染页面失败，按HTML读取：%s（%s）", url, page.error)
+            return await self._accept_static(url, depth, fetched, (*reasons, f"渲染失败，按HTML读取：{page.error}"))
+        if page.data is None:
+            self.report.pages.append(CrawledPage(url, depth, page.final_url, page.status, page.error,
+                                                 rendered=reasons))
+            return ()
+        if page.note:
+            reasons = (*reasons, page.note)
+        return self._accept(url, depth, page.final_url, page.status, page.data, reasons)
 
     def _reserve(self, slots: int) -> None:
         """While pages are queued, keep a slot per worker that has one to read on the site's host (fetch
@@ -236,23 +333,12 @@ class SiteCrawler:
                                         max(4, self._settings.crawl_tabs, self._settings.per_host))
         return self._client
 
-    async def _render_page(self, tab: Page, url: str, depth: int) -> tuple[FoundLink, ...]:
-        page = await _render_side().render_links(tab, url, self._scope, self._timeout_ms / 1000,
-                                                 self._settings.max_links_per_page)
-        if page.spoiled:
-            self._spoiled.add(tab)
-        if page.status is not None and page.status < 400:
-            self.report.visited[url] = LinkResult(url, LinkStatus.OK, page.status, redirects=page.redirects)
-        if page.data is None:
-            self.report.pages.append(CrawledPage(url, depth, page.final_url, page.status, page.error))
-            return ()
-        return self._accept(url, depth, page.final_url, page.status, page.data)
-
     def _accept(self, url: str, depth: int, final: str, status: int | None,
-                data: dict[str, Any]) -> tuple[FoundLink, ...]:
+                data: dict[str, Any], rendered: tuple[str, ...] = ()) -> tuple[FoundLink, ...]:
         sorted_links = sort_links(raw_links(data["links"]), final, self._site_url, data["ids"], on_home=depth == 0)
         self._keep(final, sorted_links)
-        self.report.pages.append(CrawledPage(url, depth, final, status, "", data["total"], len(data["links"])))
+        self.report.pages.append(CrawledPage(url, depth, final, status, "", data["total"], len(data["links"]),
+                                             rendered))
         if data["total"] > len(data["links"]):
             self.report.notes.append(f"{final} 有{data['total']}个链接，只检查前{len(data['links'])}个")
         return sorted_links.links

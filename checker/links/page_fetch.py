@@ -49,3 +49,23 @@ async def fetch_html(session: aiohttp.ClientSession, url: str, proxy: str | None
                 break
         return FetchedHtml(response.status, str(response.url), redirects,
                            decode_html(bytes(body[:MAX_PAGE_BYTES]), content_type))
+
+
+MAX_SCRIPT_BYTES = 1_000_000
+"""A script larger than this is read up to here (enough to see whether it writes the page)."""
+
+
+async def fetch_script(session: aiohttp.ClientSession, url: str, proxy: str | None = None) -> str | None:
+    """A site's script, for deciding whether its pages need rendering: its text; ``""`` when the server says
+    it is not there (4xx: the browser cannot run it either); ``None`` when it could not be read now (no
+    answer, 5xx), which leaves the question open."""
+    try:
+        async with session.get(url, max_redirects=MAX_REDIRECTS, proxy=proxy) as response:
+            if response.status >= 500:
+                return None
+            if response.status >= 400:
+                return ""
+            body = await response.content.read(MAX_SCRIPT_BYTES)
+            return body.decode(response.charset or "utf-8", errors="replace")
+    except FETCH_ERRORS:
+        return None

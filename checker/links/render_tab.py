@@ -1,5 +1,6 @@
-"""The crawl's browser side (``render`` mode): tabs that do not download heavy files, and one page's links
-read from the rendered DOM (links built by scripts and lazy image sources included).
+"""The crawl's browser side (pages rendered in ``render`` and ``hybrid`` modes): tabs that do not download
+heavy files, and one page's links read from the rendered DOM once the page has settled (links built by
+scripts, lists filled from data after ``load``, lazy image sources included).
 
 Imported only when a crawl renders, so the ``fetch`` mode starts without loading Playwright.
 """
@@ -17,12 +18,16 @@ from playwright.async_api import BrowserContext, Page, Response, Route
 from playwright.async_api import Error as PlaywrightError
 
 from checker.scenario import DEFAULT_SETTINGS
+from checker.sitemap.settling import SETTLE_SCRIPT, wait_settled
 
 LINKS_SCRIPT = resources.files("checker").joinpath("links.js").read_text(encoding="utf-8")
 _HEAVY_SUFFIXES = ("png", "jpg", "jpeg", "gif", "webp", "bmp", "svg", "ico", "tif", "tiff", "woff", "woff2", "ttf",
                    "otf", "eot", "mp3", "mp4", "avi", "flv", "wmv", "webm", "css")
 """Files the crawl's tabs do not download: their addresses are read from the DOM and checked over HTTP."""
 _HEAVY = re.compile(rf"\.(?:{'|'.join(_HEAVY_SUFFIXES)})(?:[?#]|$)", re.IGNORECASE)
+QUIET_MS = 60
+"""How long the DOM must stay unchanged, with no data request or short timer pending, for a page to count as
+settled (the site walk's default)."""
 _BLOCKED_PATTERNS = [pattern for suffix in _HEAVY_SUFFIXES for pattern in (f"*.{suffix}", f"*.{suffix}?*")]
 
 
@@ -37,6 +42,7 @@ class RenderedPage:
     data: dict[str, Any] | None = None
     error: str = ""
     spoiled: bool = False
+    note: str = ""
 
 
 async def _skip_heavy(route: Route) -> None:
@@ -50,6 +56,7 @@ async def new_tab(context: BrowserContext) -> Page:
     browser without that protocol gets Playwright's request interception instead.
     """
     tab = await context.new_page()
+    await tab.add_init_script(SETTLE_SCRIPT)
     try:
         session = await context.new_cdp_session(tab)
         await session.send("Network.enable")
@@ -76,8 +83,11 @@ def _redirect_chain(response: Response | None) -> tuple[str, ...]:
     return tuple(reversed(chain)) if len(chain) > 1 else ()
 
 
-async def render_links(tab: Page, url: str, scope: str, timeout_seconds: float, limit: int) -> RenderedPage:
-    """Open ``url`` in the tab (until ``load``) and read up to ``limit`` links, when it is a page in ``scope``."""
+async def render_links(tab: Page, url: str, scope: str, timeout_seconds: float, limit: int,
+                       settle_seconds: float = 4) -> RenderedPage:
+    """Open ``url`` in the tab and, when it is a page in ``scope``, read up to ``limit`` links once it has
+    settled (its data requests done and its DOM quiet, at most ``settle_seconds`` after ``load``): a list a
+    script fills from data after ``load`` is read, not raced."""
     try:
         response = await tab.goto(url, wait_until="load", timeout=timeout_seconds * 1000)
     except PlaywrightError as error:
@@ -89,10 +99,12 @@ async def render_links(tab: Page, url: str, scope: str, timeout_seconds: float, 
     opened = RenderedPage(status, final, _redirect_chain(response) if status is not None and status < 400 else ())
     if (status is not None and status >= 400) or not final.startswith(scope):
         return opened
+    settled = await wait_settled(tab, settle_seconds, QUIET_MS)
+    note = "" if settled else f"页面在{settle_seconds:g}秒内仍在加载，按当时所见读取"
     try:
         data = await asyncio.wait_for(tab.evaluate(LINKS_SCRIPT, limit), timeout=timeout_seconds)
     except TimeoutError:
         return RenderedPage(status, final, opened.redirects, error="读取页面链接超时", spoiled=True)
     except PlaywrightError as error:
         return RenderedPage(status, final, opened.redirects, error=str(error).splitlines()[0][:160])
-    return RenderedPage(status, final, opened.redirects, data)
+    return RenderedPage(status, final, opened.redirects, data, note=note)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,8 @@ class LinkRun:
     links_found: int = 0
     notes: list[str] = field(default_factory=list)
     elapsed_seconds: float = 0.0
+    pages_rendered: int = 0
+    render_reasons: dict[str, int] = field(default_factory=dict)
 
     def by_status(self) -> dict[str, int]:
         """How many unique URLs ended in each status."""
@@ -54,6 +57,7 @@ class LinkRun:
         return {
             "pages": self.pages, "links_found": self.links_found, "unique_links": len(self.results),
             "by_status": self.by_status(), "elapsed_seconds": round(self.elapsed_seconds, 3), "notes": self.notes,
+            "pages_rendered": self.pages_rendered, "render_reasons": self.render_reasons,
         }
 
     def results_json(self) -> list[dict[str, object]]:
@@ -82,8 +86,10 @@ async def check_site(url: str, settings: LinkSettings, *, scope: str | None = No
     guard = await guard_for_urls([url])
     with PolicyProxy(guard) as proxy, guarding(guard):
         report = await _crawl(url, settings, scope, browser_path, page_timeout_seconds, proxy)
+    rendered = [page.rendered for page in report.crawl.pages if page.rendered]
+    reasons = Counter(reason for page_reasons in rendered for reason in page_reasons)
     return LinkRun(report.results, report.occurrences, len(report.crawl.pages), len(report.crawl.links),
-                   report.crawl.notes, time.monotonic() - started)
+                   report.crawl.notes, time.monotonic() - started, len(rendered), dict(reasons.most_common()))
 
 
 async def _crawl(url: str, settings: LinkSettings, scope: str | None, browser_path: str | None,

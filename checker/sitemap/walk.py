@@ -42,19 +42,13 @@ from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.runlog import LOG
 from checker.scenario import RetestSettings, SiteMapSettings
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage, facts_from_json
+from checker.sitemap.settling import wait_settled
 from checker.sitemap.structure import OutLink, RoleView, followable, outgoing, page_name, page_role, pager_targets
 from checker.visit import describe_probe_error, now
 
 _HERE = resources.files("checker.sitemap")
-SETTLE_SCRIPT = _HERE.joinpath("settle.js").read_text(encoding="utf-8")
-"""Install on a browser context (``add_init_script``) so every page counts its pending work for :func:`settle`."""
 _STRUCTURE_JS = _HERE.joinpath("structure.js").read_text(encoding="utf-8")
 _LINKS_JS = resources.files("checker").joinpath("links.js").read_text(encoding="utf-8")
-_SETTLED_JS = """(quiet) => {
-  const s = window.__gcSettle;
-  if (!s) return true;
-  return s.pending <= 0 && s.timers.size === 0 && performance.now() - s.last >= quiet;
-}"""
 _BLOCKED = [f"*.{suffix}{tail}" for suffix in ("png", "jpg", "jpeg", "gif", "webp", "bmp", "ico", "svg", "woff",
                                                 "woff2", "ttf", "otf", "eot", "mp3", "mp4", "avi", "flv", "wmv",
                                                 "webm") for tail in ("", "?*")]
@@ -172,14 +166,9 @@ class _Watch:
 async def settle(page: Page, settings: SiteMapSettings) -> str:
     """Wait until the page's scripts are done (no request or short timer pending, DOM quiet), at most
     ``settle_seconds``; returns a note when the page never settled."""
-    if settings.settle_seconds <= 0:
+    if await wait_settled(page, settings.settle_seconds, settings.quiet_ms):
         return ""
-    try:
-        await page.wait_for_function(_SETTLED_JS, arg=settings.quiet_ms, polling="raf",
-                                     timeout=settings.settle_seconds * 1000)
-    except PlaywrightError:
-        return f"页面在{settings.settle_seconds:g}秒内仍在加载，按当时所见读取"
-    return ""
+    return f"页面在{settings.settle_seconds:g}秒内仍在加载，按当时所见读取"
 
 
 @dataclass(order=True)
