@@ -207,7 +207,7 @@ class SiteCrawler:
                 found = await self._read_page(tabs, url, depth)
                 if url not in self.report.visited:
                     self._unopened(url)
-                frontier.add([link.url for link in found if self.opens(link)], depth + 1)
+                frontier.add([link.url for link in found if self.opens(link)], url)
             finally:
                 await frontier.done()
                 self._reserve(min(workers, frontier.queued()))
