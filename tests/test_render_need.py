@@ -107,3 +107,34 @@ def test_real_county_pages_with_only_statistics_scripts_are_read_from_html() -> 
     sources = script_sources(html, url)
     assert sources  # its own ldzc.js and common.js, absent from the mirror (404): nothing runs them
     assert render_reasons(html, url, dict.fromkeys(sources, "")) == ()
+
+
+LIBRARY = """
+function gcPager(n, i) { document.getElementById('pager').innerHTML = '<a href="index_1.html">下一页</a>'; }
+var gcRender = function (rows) { document.getElementById('list').innerHTML = rows.join(''); };
+function gcLoad(api) { fetch(api).then(function (r) { return r.json(); }).then(gcRender); }
+function toggle(id) { var s = "}{"; document.getElementById(id).className = 'on'; }
+"""
+
+
+def test_a_common_script_counts_only_for_the_functions_a_page_calls() -> None:
+    head = "<script src='/static/gc.js'></script>"
+    scripts = {"http://127.0.0.1:8000/static/gc.js": LIBRARY}
+    article = page("<h1>文章</h1><a href='#' onclick='toggle(\"x\")'>展开</a>", head)
+    assert render_reasons(article, URL, scripts) == ()
+    listing = page("<ul id='list'></ul><div id='pager'></div><script>gcPager(3, 0); gcLoad('/api/list');"
+                   "</script>", head)
+    assert set(render_reasons(listing, URL, scripts)) == {SCRIPT_PAGER, WRITES_PAGE, FETCHES_DATA}
+    on_load = page("<div id='pager'></div>", head).replace("<body>", "<body onload='gcPager(2, 0)'>")
+    assert set(render_reasons(on_load, URL, scripts)) == {SCRIPT_PAGER, WRITES_PAGE}
+    ready = page("<ul id='list'></ul>", head + "<script>$(function () { gcLoad('/api/x'); });</script>")
+    assert FETCHES_DATA in render_reasons(ready, URL, scripts)  # a function expression runs: what it calls counts
+
+
+def test_a_window_onload_function_runs_and_a_click_handler_does_not() -> None:
+    loads = page("<ul id='l'></ul><script>window.onload = function () { document.getElementById('l').innerHTML"
+                 " = '<li><a href=\"/x\">x</a></li>'; };</script>")
+    assert render_reasons(loads, URL) == (WRITES_PAGE,)
+    clicks = page("<ul id='l'></ul><script>document.getElementById('l').onclick = function () {"
+                  " this.innerHTML = ''; };</script>")
+    assert render_reasons(clicks, URL) == ()

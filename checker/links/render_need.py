@@ -9,8 +9,9 @@ by scripts:
   (``v-for``, ``{{ }}``), or a front-end framework that renders the page;
 - pagination written by script (TRS ``createPageHTML``, ``laypage`` …);
 - a script of the page (inline, or the site's own file) that writes the page (``innerHTML``,
-  ``document.write``, jQuery ``.html()``/``.append()`` …) or fetches data (``fetch``, XHR, ``$.ajax`` …):
-  its visible text would differ after scripts;
+  ``document.write``, jQuery ``.html()``/``.append()`` …) or fetches data (``fetch``, XHR, ``$.ajax`` …)
+  when the page loads: its visible text would differ after scripts. A function only declared (a site's
+  common script holds the pager and list code of every template) counts when the page calls it;
 - a lazy image whose address is not in the HTML (no ``src`` and no ``data-src``-like attribute);
 - a frame whose content is not a page of its own (``srcdoc``, or no ``src``): a frame with ``src`` is a page
   the crawl opens by itself;
@@ -148,6 +149,82 @@ def _script_texts(root: lxml.html.HtmlElement, page_url: str, scripts: Mapping[s
     return texts, unread, framework
 
 
+_DECLARATION = re.compile(
+    r"(?:\bfunction\s+([A-Za-z_$][\w$]*)|(?:\b(?:var|let|const)\s+)?([A-Za-z_$][\w$.]*)\s*=\s*function\b[^(]*)"
+    r"\s*\([^)]*\)\s*\{")
+_QUOTES = "'\"`"
+
+
+def _block_end(code: str, start: int) -> int:
+    """The index just past the ``}`` matching the ``{`` at ``start`` (strings and comments skipped roughly;
+    the end of the text when it never closes)."""
+    depth = 0
+    index = start
+    while index < len(code):
+        char = code[index]
+        if char in _QUOTES:
+            index += 1
+            while index < len(code) and code[index] != char:
+                index += 2 if code[index] == "\\" else 1
+        elif code.startswith("//", index):
+            index = code.find("\n", index)
+            if index < 0:
+                return len(code)
+        elif code.startswith("/*", index):
+            index = code.find("*/", index + 2)
+            if index < 0:
+                return len(code)
+            index += 1
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return len(code)
+
+
+def _split_functions(code: str) -> tuple[str, dict[str, str]]:
+    """A script's code run when it loads (top level, function expressions included) and the bodies of the
+    functions it only declares, by name."""
+    top: list[str] = []
+    functions: dict[str, str] = {}
+    index = 0
+    while (match := _DECLARATION.search(code, index)) is not None:
+        top.append(code[index:match.start()])
+        end = _block_end(code, match.end() - 1)
+        name = (match.group(1) or match.group(2) or "").rsplit(".", 1)[-1]
+        if name == "onload":  # window.onload = function () {…}: runs when the page loads
+            top.append(code[match.end():end])
+        else:
+            functions[name] = functions.get(name, "") + code[match.end():end]
+        index = end
+    top.append(code[index:])
+    return "".join(top), functions
+
+
+def running_code(texts: list[str], handlers: str = "") -> str:
+    """The part of a page's scripts that runs without a visitor doing anything: their top-level code, the
+    ``onload`` handlers, and the functions those call (transitively). A site's common script declares
+    functions for every template (a pager, a list renderer); only those a page calls change what it shows."""
+    running = [handlers]
+    declared: dict[str, str] = {}
+    for text in texts:
+        top, functions = _split_functions(text)
+        running.append(top)
+        for name, body in functions.items():
+            declared[name] = declared.get(name, "") + body
+    code = "\n".join(running)
+    called: set[str] = set()
+    while True:
+        fresh = [name for name in declared if name not in called and re.search(rf"\b{re.escape(name)}\s*\(", code)]
+        if not fresh:
+            return code
+        called.update(fresh)
+        code += "\n" + "\n".join(declared[name] for name in fresh)
+
+
 def _empty_sourced(root: lxml.html.HtmlElement) -> bool:
     """A list container with no entries in the HTML that names a data source or is a template."""
     for element in root.iter(*_LIST_TAGS):
@@ -194,7 +271,8 @@ def render_reasons(html: str, page_url: str, scripts: Mapping[str, str | None] |
         return ()
     reasons: list[str] = []
     texts, unread, framework = _script_texts(root, page_url, scripts or {})
-    code = "\n".join(texts)
+    handlers = " ".join(element.get("onload", "") for element in root.iter("body", "frameset"))
+    code = running_code(texts, handlers)
     visible = " ".join(root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
     if framework or _MUSTACHE.search(visible):
         reasons.append(FRAMEWORK)
