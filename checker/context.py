@@ -58,7 +58,7 @@ class SiteOutcome:
     journey_evidence: dict[str, list[Evidence]] = field(default_factory=dict)
     unverified: dict[str, list[Unverified]] = field(default_factory=dict)
 
-    def record(self, check: str, status: CheckStatus, note: str = "") -> None:
+    def record(self, check: str, status: CheckStatus, note: str = "", seconds: float | None = None) -> None:
         """Note what a check did, so the report never implies what was not looked at.
 
         A journey that passed leaves its last screenshot in ``journey_evidence`` under the check's name;
@@ -68,7 +68,7 @@ class SiteOutcome:
         evidence = self.journey_evidence.pop(check, [])
         unverified = self.unverified.pop(check, [])
         self.checks.append(CheckRecord(check=check, status=status, note=note, evidence=evidence,
-                                       unverified=unverified))
+                                       unverified=unverified, seconds=seconds))
 
 
 @dataclass

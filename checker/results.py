@@ -101,6 +101,7 @@ class CheckRecord(BaseModel):
     note: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
     unverified: list[Unverified] = Field(default_factory=list)
+    seconds: float | None = Field(default=None, description="wall time the family took on this site")
 
 
 class ColumnRecord(BaseModel):
