@@ -49,6 +49,14 @@ from checker.visit import describe_probe_error, now
 _HERE = resources.files("checker.sitemap")
 _STRUCTURE_JS = _HERE.joinpath("structure.js").read_text(encoding="utf-8")
 _LINKS_JS = resources.files("checker").joinpath("links.js").read_text(encoding="utf-8")
+_READ_ALL_JS = f"""(args) => {{
+  const snapshot = ({_SNAPSHOT_JS.strip()})({{footerSelector: args.footerSelector}});
+  const facts = ({_STRUCTURE_JS.strip()})();
+  const links = ({_LINKS_JS.strip()})(args.limit);
+  const root = document.documentElement;
+  return [snapshot, facts, links, root ? root.outerHTML : ''];
+}}"""
+"""One page's whole read: ``snapshot.js``, ``structure.js``, ``links.js`` and the HTML, in one evaluation."""
 _BLOCKED = [f"*.{suffix}{tail}" for suffix in ("png", "jpg", "jpeg", "gif", "webp", "bmp", "ico", "svg", "woff",
                                                 "woff2", "ttf", "otf", "eot", "mp3", "mp4", "avi", "flv", "wmv",
                                                 "webm") for tail in ("", "?*")]
@@ -485,10 +493,10 @@ class SiteWalker:
         return "页面内容未加载完整：" + "；".join(reasons[:3]) + more
 
     async def _evaluate(self, tab: Page) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]:
-        snapshot = await tab.evaluate(_SNAPSHOT_JS, {"footerSelector": self._footer_selector})
-        facts = await tab.evaluate(_STRUCTURE_JS)
-        links = await tab.evaluate(_LINKS_JS, self._links_limit)
-        html = await tab.content()
+        """The page's snapshot, structure, links and HTML, read in one call (one round trip to the browser;
+        the HTML is read after the snapshot has marked the elements evidence may box)."""
+        snapshot, facts, links, html = await tab.evaluate(_READ_ALL_JS, {"footerSelector": self._footer_selector,
+                                                                         "limit": self._links_limit})
         return snapshot, facts, links, html
 
     def _follow(self, page: SitePage, job: _Job) -> None:
