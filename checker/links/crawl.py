@@ -163,6 +163,7 @@ class SiteCrawler:
         self._skip_scopes = skip_scopes
         self._client: aiohttp.ClientSession | None = None
         self._scripts: dict[str, asyncio.Task[str | None]] = {}
+        self._rendering: set[asyncio.Future[None]] = set()
         self.report = CrawlReport()
 
     async def crawl(self, start_url: str | None = None) -> CrawlReport:
@@ -181,6 +182,8 @@ class SiteCrawler:
             await asyncio.gather(*(self._work(tabs, frontier, workers) for _ in range(workers)))
         finally:
             self._reserve(0)
+            for render in list(self._rendering):
+                render.cancel()
             await tabs.close()
             for task in self._scripts.values():
                 task.cancel()
@@ -204,7 +207,7 @@ class SiteCrawler:
                                           >= self._settings.max_pages)) is not None:
             depth, url = job
             try:
-                found = await self._read_page(tabs, url, depth)
+                found = await self._read_page(tabs, url, depth, frontier)
                 if url not in self.report.visited:
                     self._unopened(url)
                 frontier.add([link.url for link in found if self.opens(link)], url)
@@ -212,7 +215,10 @@ class SiteCrawler:
                 await frontier.done()
                 self._reserve(min(workers, frontier.queued()))
 
-    async def _read_page(self, tabs: TabPool, url: str, depth: int) -> tuple[FoundLink, ...]:
+    async def _read_page(self, tabs: TabPool, url: str, depth: int, frontier: Frontier) -> tuple[FoundLink, ...]:
+        """Read one page; returns the links to follow. A ``hybrid`` page that needs rendering is rendered in
+        the background: the crawl goes on with the pages its HTML links (a citizen's browser shows them too),
+        and the links the rendered page shows are reported, and followed, when it is read."""
         robots = self._politeness.respect_robots and self._context is not None
         if robots and not await self._politeness.allowed(url, self._context.request):
             self.report.pages.append(CrawledPage(url, depth, url, None, "robots.txt 不允许访问"))
@@ -226,10 +232,33 @@ class SiteCrawler:
             if fetched is None:
                 return ()
             reasons = await self._reasons(fetched) if mode == "hybrid" else ()
-        if reasons:  # the fetch was paced by the gate; the browser's visit by ``politeness``
-            await self._politeness.wait_turn(url)
-            return await self._render(tabs, url, depth, reasons, fetched)
+        if reasons:
+            frontier.hold()
+            task = asyncio.ensure_future(self._render_later(tabs, url, depth, reasons, fetched, frontier))
+            self._rendering.add(task)
+            task.add_done_callback(self._rendering.discard)
+            return await self._static_found(url, depth, fetched)
         return await self._accept_static(url, depth, fetched)
+
+    async def _render_later(self, tabs: TabPool, url: str, depth: int, reasons: tuple[str, ...],
+                            fetched: FetchedHtml, frontier: Frontier) -> None:
+        """Render a page in the background (the fetch was paced by the gate; the browser's visit is paced by
+        ``politeness``) and follow what it shows beyond its HTML; the frontier counts it in flight."""
+        try:
+            await self._politeness.wait_turn(url)
+            found = await self._render(tabs, url, depth, reasons, fetched)
+            frontier.add([link.url for link in found if self.opens(link)], url)
+        except Exception:
+            LOG.warning("渲染页面出错：%s", url, exc_info=True)
+            self.report.pages.append(CrawledPage(url, depth, url, None, "渲染页面出错", rendered=reasons))
+        finally:
+            await frontier.done()
+
+    async def _static_found(self, url: str, depth: int, fetched: FetchedHtml) -> tuple[FoundLink, ...]:
+        """The links a page's HTML holds, to follow at once; not reported (its rendered read is)."""
+        data = await self._parse_static(fetched)
+        return sort_links(raw_links(data["links"]), fetched.final_url, self._site_url, data["ids"],
+                          on_home=depth == 0).links
 
     async def _fetch(self, url: str, depth: int) -> FetchedHtml | None:
         """Fetch a page's HTML; None (the page recorded) when it cannot be read for links: it did not answer,
@@ -251,13 +280,16 @@ class SiteCrawler:
     async def _accept_static(self, url: str, depth: int, fetched: FetchedHtml,
                              rendered: tuple[str, ...] = ()) -> tuple[FoundLink, ...]:
         """The page's links read from its HTML."""
+        data = await self._parse_static(fetched)
+        return self._accept(url, depth, fetched.final_url, fetched.status, data, rendered)
+
+    async def _parse_static(self, fetched: FetchedHtml) -> dict[str, Any]:
+        """``static_links`` of a fetched page: on the event loop when small, in a thread when large."""
         assert fetched.html is not None
         limit = self._settings.max_links_per_page
         if len(fetched.html) <= _INLINE_PARSE_CHARS:
-            data = static_links(fetched.html, fetched.final_url, limit)
-        else:
-            data = await asyncio.to_thread(static_links, fetched.html, fetched.final_url, limit)
-        return self._accept(url, depth, fetched.final_url, fetched.status, data, rendered)
+            return static_links(fetched.html, fetched.final_url, limit)
+        return await asyncio.to_thread(static_links, fetched.html, fetched.final_url, limit)
 
     async def _reasons(self, fetched: FetchedHtml) -> tuple[str, ...]:
         """Why the fetched page needs rendering, its own scripts read once per crawl (in the page's slot)."""

@@ -34,9 +34,10 @@ class Frontier:
         return self._depth.get(url, -1)
 
     def add(self, urls: list[str], parent: str) -> None:
-        """Offer the pages linked from ``parent`` (one level below it); those past ``max_depth`` are kept
-        aside, counted, and queued if a shorter path to them turns up."""
-        self._children[parent] = urls
+        """Offer the pages linked from ``parent`` (one level below it; a page may offer more later, once
+        rendered); those past ``max_depth`` are kept aside, counted, and queued if a shorter path to them
+        turns up."""
+        self._children[parent] = [*self._children.get(parent, ()), *urls]
         offers = deque((url, self._depth[parent] + 1) for url in urls)
         while offers:
             url, depth = offers.popleft()
@@ -70,6 +71,11 @@ class Frontier:
             self._opened.add(url)
             self.in_flight += 1
             return depth, url
+
+    def hold(self) -> None:
+        """Count one more piece of work in flight (a page rendered in the background), so the workers wait
+        for the pages it may add; :meth:`done` ends it."""
+        self.in_flight += 1
 
     async def done(self) -> None:
         """A page is read (its links already added): wake the workers waiting for more."""

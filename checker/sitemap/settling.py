@@ -44,6 +44,7 @@ async def wait_settled(page: Page, seconds: float, quiet_ms: int) -> bool:
             if left > quiet_ms:
                 break
             await asyncio.sleep(left / 1000)
+        # polled on animation frames: Playwright's interval polling uses setTimeout, which settle.js counts
         await page.wait_for_function(SETTLED_JS, arg=quiet_ms, polling="raf", timeout=seconds * 1000)
     except PlaywrightError:
         return False
