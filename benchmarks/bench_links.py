@@ -392,7 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--script-share", type=float, default=0.05, help="share of script pages (0 for none)")
     parser.add_argument("--polite-urls", type=int, default=200, help="URLs for the politeness-on run")
     parser.add_argument("--interval", type=float, default=0.05, help="--min-interval of the politeness-on run")
-    parser.add_argument("--tabs", type=int, default=3, help="govcheck crawl tabs (the command's default)")
+    parser.add_argument("--tabs", type=int, default=None,
+                        help="govcheck crawl tabs (default: the command's, 6 for hybrid and 3 for render)")
     parser.add_argument("--per-host", type=int, default=10,
                         help="govcheck checks (and, in fetch and hybrid mode, pages) in flight per host; "
                              "lychee's --host-concurrency")

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 class Limits:
     """The command's concurrency and politeness settings for one run."""
 
-    tabs: int = 3
+    tabs: int | None = None
     per_host: int = 10
     concurrency: int = 32
     min_interval: float = 0.0
@@ -36,7 +36,8 @@ class Limits:
 
     def options(self) -> list[str]:
         """The command-line options for these limits (``mode`` is hybrid, render or fetch, see ``govcheck links``)."""
-        options = ["--mode", self.mode, "--tabs", str(self.tabs), "--per-host", str(self.per_host), "--concurrency",
+        options = ["--mode", self.mode, *(["--tabs", str(self.tabs)] if self.tabs else []), "--per-host",
+                   str(self.per_host), "--concurrency",
                    str(self.concurrency), "--min-interval", str(self.min_interval), "--timeout", str(self.timeout)]
         options += ["--retry-pause", str(self.retry_pause)] if self.retry_pause is not None else []
         return options + (["--browser-path", self.browser_path] if self.browser_path else [])

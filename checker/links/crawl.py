@@ -136,9 +136,9 @@ class TabPool:
 
 
 class SiteCrawler:
-    """Crawls one site breadth first, handing each link found to ``sink``: with ``settings.crawl_tabs`` tabs
+    """Crawls one site breadth first, handing each link found to ``sink``: with ``settings.tabs`` tabs
     when rendering every page, with as many pages in flight as a host may take (``per_host``) when fetching
-    (``fetch``, and ``hybrid``, whose pages that need scripts share ``crawl_tabs`` tabs).
+    (``fetch``, and ``hybrid``, whose pages that need scripts share ``settings.tabs`` tabs).
 
     A page the crawl could not open is handed to ``unopened`` at once, so the link checker's retry (and its
     pause) runs while the crawl goes on.
@@ -174,8 +174,8 @@ class SiteCrawler:
         """
         start = start_url or self._site_url
         rendering = self._settings.crawl_mode == "render"
-        workers = self._settings.crawl_tabs if rendering else max(self._settings.crawl_tabs, self._settings.per_host)
-        tabs = TabPool(self._context, self._settings.crawl_tabs)
+        workers = self._settings.tabs if rendering else max(self._settings.tabs, self._settings.per_host)
+        tabs = TabPool(self._context, self._settings.tabs)
         frontier = Frontier(start, self._settings.max_depth)
         self._reserving = None if rendering else self._host(start)
         try:
@@ -362,7 +362,7 @@ class SiteCrawler:
     def _http(self) -> aiohttp.ClientSession:
         if self._client is None:
             self._client = page_session(self._timeout_ms / 1000, f"Mozilla/5.0 {USER_AGENT_SUFFIX}",
-                                        max(4, self._settings.crawl_tabs, self._settings.per_host))
+                                        max(4, self._settings.tabs, self._settings.per_host))
         return self._client
 
     def _accept(self, url: str, depth: int, final: str, status: int | None,
