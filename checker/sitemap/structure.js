@@ -42,8 +42,11 @@
   let pagerText = '';
   if (pager) {
     let holder = pager;
+    // climb from a lone 下一页 to the bar holding the page numbers, never into the list the pager belongs to
+    const rows = (el) => el.querySelectorAll('li, tr').length;
     while (holder.parentElement && holder.parentElement !== document.body && holder.querySelectorAll('a[href]').length < 2
-           && clean(holder.parentElement.textContent).length <= 400) holder = holder.parentElement;
+           && clean(holder.parentElement.textContent).length <= 400
+           && rows(holder.parentElement) <= rows(holder) + 1) holder = holder.parentElement;
     pagerText = clean(holder.textContent).slice(0, 400);
     pagerLinks = Array.from(holder.querySelectorAll('a[href]')).map((a) => ({ text: clean(a.innerText || a.textContent), href: a.href }));
   } else {

@@ -230,7 +230,8 @@ def outgoing(snapshot: PageSnapshot, facts: PageFacts, role: PageRole, name: str
     for group in snapshot.groups:
         if group.region in ("header", "footer"):
             continue
-        rows = [row for row in group.rows if normalise_url(row.href) not in pager and not _pager_text(row.title)]
+        rows = [row for row in group.rows if not _pager_text(row.title)
+                and not (normalise_url(row.href) in pager and len(row.title.strip()) <= 4)]
         if newmedia_page and group.region == "main":
             items += [OutLink(LinkKind.NEWMEDIA, row.title, row.href) for row in rows]
             continue
