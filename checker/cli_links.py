@@ -79,10 +79,11 @@ def links_command(url: str | None, urls_file: Path | None, json_file: Path | Non
         raise SystemExit(3)
     settings = _settings(external=False if no_external else None, exclude=list(exclude) or None, **limits)
     browser_missing: tuple[type[Exception], ...] = ()
-    if not urls_file and settings.crawl_mode != "fetch":  # the fetch mode never loads the browser side
+    if not urls_file and settings.crawl_mode == "render":  # hybrid reads pages from HTML without a browser
         from checker.browser import BrowserNotFound
+        from checker.links.crawl import RenderUnavailable
 
-        browser_missing = (BrowserNotFound,)
+        browser_missing = (BrowserNotFound, RenderUnavailable)
     try:
         if urls_file:
             lines = urls_file.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -99,6 +100,8 @@ def links_command(url: str | None, urls_file: Path | None, json_file: Path | Non
     rendered = f"（其中在浏览器中渲染{run.pages_rendered}个）" if run.pages_rendered else ""
     console.print(f"抓取页面{run.pages}个{rendered}，发现链接{run.links_found}个，检查唯一链接{len(run.results)}个"
                   f"（{shown or '无'}），用时{run.elapsed_seconds:.1f}秒")
+    for note in run.notes[:5]:
+        console.print(f"  说明：{note}", markup=False)
     failing = [(u, r) for u, r in run.results.items() if r.status in FAILING]
     for link_url, result in failing[:50]:
         console.print(f"  {STATUS_NAMES[result.status]}  {link_url}  {result.reason or result.http_status or ''}",

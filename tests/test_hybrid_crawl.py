@@ -9,9 +9,11 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 
+from checker.links.crawl import RENDER_MODE
 from checker.links.model import LinkStatus
 from checker.links.render_need import FETCHES_DATA, SCRIPT_PAGER, WRITES_PAGE
 from checker.links.standalone import LinkRun, check_site
@@ -49,16 +51,17 @@ SCRIPT = b"""document.addEventListener('DOMContentLoaded', function () {
       return '<li><a href="' + i.url + '">' + i.title + '</a></li>'; }).join('');
   });
 });"""
-ITEMS = [{"url": "/only-by-script.html", "title": "脚本列出的页面"}, {"url": "/list/gone.html", "title": "已删除的通知"}]
+ITEMS = [{"url": "/only-by-script.html", "title": "脚本列出的页面"},
+         {"url": "/list/gone.html", "title": "已删除的通知"}]
 STATIC_FAILING = {"/files/gone.pdf", "/img/gone.png"}
 SCRIPT_FAILING = {"/list/gone.html", "/pager/index_2.html", "/deep-gone.html"}
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    requests: Counter[str] = Counter()
+    requests: ClassVar[Counter[str]] = Counter()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def _answer(self, send_body: bool) -> None:
@@ -81,10 +84,10 @@ class _Handler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+    def do_GET(self) -> None:
         self._answer(True)
 
-    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
+    def do_HEAD(self) -> None:
         self._answer(False)
 
 
@@ -127,4 +130,22 @@ def test_fetch_mode_misses_what_scripts_write_and_render_mode_waits_for_it(site:
     assert _failing(fetched, site) == STATIC_FAILING and fetched.pages_rendered == 0
     rendered = _run(site, "render")
     assert _failing(rendered, site) == STATIC_FAILING | SCRIPT_FAILING
-    assert rendered.pages_rendered == rendered.pages
+    assert rendered.render_reasons == {RENDER_MODE: rendered.pages}
+    assert rendered.pages_rendered == rendered.pages - len(SCRIPT_FAILING)  # a 404 page shows no links to read
+
+
+def test_without_a_browser_hybrid_reads_script_pages_from_html_and_says_so(site: str) -> None:
+    settings = LinkSettings(crawl_mode="hybrid", min_interval_seconds=0, retry_pause_seconds=0.05, per_host=6,
+                            timeout_seconds=5, max_depth=4)
+    run = run_async(check_site(site, settings, browser_path="/nonexistent/chromium", page_timeout_seconds=10))
+    assert _failing(run, site) == STATIC_FAILING  # nothing lost that the HTML shows
+    assert any("浏览器无法启动" in note for note in run.notes)
+    assert run.pages_rendered == 0 and any("未能渲染" in reason for reason in run.render_reasons)
+
+
+def test_a_static_part_needs_no_browser_at_all(site: str) -> None:
+    settings = LinkSettings(crawl_mode="hybrid", min_interval_seconds=0, per_host=6, timeout_seconds=5)
+    run = run_async(check_site(site + "news/", settings, browser_path="/nonexistent/chromium",
+                               page_timeout_seconds=10))
+    assert run.pages == 2 and run.pages_rendered == 0 and not run.notes
+    assert _failing(run, site) == {"/img/gone.png"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -63,8 +63,10 @@ class CrawledPage:
     links_total: int = 0
     links_kept: int = 0
     rendered: tuple[str, ...] = ()
-    """Why the page was rendered in a browser (``hybrid``: the reasons read from its HTML; ``render``: the
-    mode); empty when its links were read from its HTML."""
+    """Why the page needed a browser (``hybrid``: the reasons read from its HTML; ``render``: the mode; and,
+    when it could not be rendered, why); empty for a page read from its HTML alone."""
+    in_browser: bool = False
+    """Whether the page's links were read in a browser (False also when rendering it failed)."""
 
 
 @dataclass
@@ -78,6 +80,10 @@ class CrawlReport:
     skipped: int = 0
     not_crawled: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+class RenderUnavailable(Exception):
+    """The browser could not be started: pages that need rendering are read from their HTML instead."""
 
 
 LinkSink = Callable[[FoundLink], None]
@@ -96,7 +102,7 @@ class TabPool:
     lent to one page at a time, and replaced after a failed navigation (its error page would cut into the
     next one) or after ``TAB_PAGES`` pages (a long-lived tab's memory grows with every page)."""
 
-    def __init__(self, context: BrowserContext | None, size: int) -> None:
+    def __init__(self, context: BrowserContext | Callable[[], Awaitable[BrowserContext]] | None, size: int) -> None:
         self._context = context
         self._size = size
         self._made = 0
@@ -111,7 +117,8 @@ class TabPool:
                 raise ValueError("rendering needs a browser context")
             self._made += 1
             try:
-                tab = await _render_side().new_tab(self._context)
+                context = self._context if not callable(self._context) else await self._context()
+                tab = await _render_side().new_tab(context)
             except BaseException:
                 self._made -= 1
                 raise
@@ -142,15 +149,21 @@ class SiteCrawler:
     when rendering every page, with as many pages in flight as a host may take (``per_host``) when fetching
     (``fetch``, and ``hybrid``, whose pages that need scripts share ``settings.tabs`` tabs).
 
+    ``context`` is the browser context to render in, or an async callable that starts one when a page first
+    needs it (raising :class:`RenderUnavailable` when none can be started: those pages are then read from
+    their HTML, and the notes say so); the ``fetch`` mode needs none.
+
     A page the crawl could not open is handed to ``unopened`` at once, so the link checker's retry (and its
     pause) runs while the crawl goes on.
     """
 
-    def __init__(self, context: BrowserContext | None, site_url: str, scope: str, settings: LinkSettings,
+    def __init__(self, context: BrowserContext | Callable[[], Awaitable[BrowserContext]] | None, site_url: str,
+                 scope: str, settings: LinkSettings,
                  page_timeout_seconds: float, politeness: Politeness | None = None,
                  sink: LinkSink | None = None, skip_scopes: tuple[str, ...] = (),
                  unopened: UnopenedSink | None = None, gate: HostGate | None = None) -> None:
-        self._context = context
+        self._source = context
+        self._context = None if callable(context) else context
         self._site_url = site_url
         self._scope = scope
         self._settings = settings
@@ -177,7 +190,7 @@ class SiteCrawler:
         start = start_url or self._site_url
         rendering = self._settings.crawl_mode == "render"
         workers = self._settings.tabs if rendering else max(self._settings.tabs, self._settings.per_host)
-        tabs = TabPool(self._context, self._settings.tabs)
+        tabs = TabPool(self._source, self._settings.tabs)
         frontier = Frontier(start, self._settings.max_depth)
         self._reserving = None if rendering else self._host(start)
         try:
@@ -221,8 +234,8 @@ class SiteCrawler:
         """Read one page; returns the links to follow. A ``hybrid`` page that needs rendering is rendered in
         the background: the crawl goes on with the pages its HTML links (a citizen's browser shows them too),
         and the links the rendered page shows are reported, and followed, when it is read."""
-        robots = self._politeness.respect_robots and self._context is not None
-        if robots and not await self._politeness.allowed(url, self._context.request):
+        robots = self._politeness.respect_robots and self._source is not None
+        if robots and not await self._politeness.allowed(url, (await self._browser_context()).request):
             self.report.pages.append(CrawledPage(url, depth, url, None, "robots.txt 不允许访问"))
             return ()
         mode = self._settings.crawl_mode
@@ -262,6 +275,13 @@ class SiteCrawler:
         return sort_links(raw_links(data["links"]), fetched.final_url, self._site_url, data["ids"],
                           on_home=depth == 0).links
 
+    async def _browser_context(self) -> BrowserContext:
+        """The browser context, started now when the crawl was given a starter."""
+        if self._context is None:
+            assert callable(self._source)
+            self._context = await self._source()
+        return self._context
+
     async def _fetch(self, url: str, depth: int) -> FetchedHtml | None:
         """Fetch a page's HTML; None (the page recorded) when it cannot be read for links: it did not answer,
         failed, is not a web page or lies outside the scope."""
@@ -284,6 +304,12 @@ class SiteCrawler:
         """The page's links read from its HTML."""
         data = await self._parse_static(fetched)
         return self._accept(url, depth, fetched.final_url, fetched.status, data, rendered)
+
+    def _note_unrendered(self, why: str) -> None:
+        """Say once in the crawl's notes that pages needing a browser were read from their HTML."""
+        note = f"浏览器无法启动（{why}），需要渲染的页面按HTML读取，脚本生成的链接可能漏查"
+        if note not in self.report.notes:
+            self.report.notes.append(note)
 
     async def _parse_static(self, fetched: FetchedHtml) -> dict[str, Any]:
         """``static_links`` of a fetched page: on the event loop when small, in a thread when large."""
@@ -312,7 +338,14 @@ class SiteCrawler:
                       fetched: FetchedHtml | None = None) -> tuple[FoundLink, ...]:
         """Render the page in a tab and read its links once it has settled; when a fetched page fails to
         render, its HTML's links are read instead and the failure is recorded."""
-        tab = await tabs.borrow()
+        try:
+            tab = await tabs.borrow()
+        except RenderUnavailable as error:
+            if fetched is None:
+                self.report.pages.append(CrawledPage(url, depth, url, None, str(error), rendered=reasons))
+                return ()
+            self._note_unrendered(str(error))
+            return await self._accept_static(url, depth, fetched, (*reasons, f"未能渲染，按HTML读取：{error}"))
         spoiled = True
         try:
             page = await _render_side().render_links(tab, url, self._scope, self._timeout_ms / 1000,
@@ -332,7 +365,7 @@ class SiteCrawler:
             return ()
         if page.note:
             reasons = (*reasons, page.note)
-        return self._accept(url, depth, page.final_url, page.status, page.data, reasons)
+        return self._accept(url, depth, page.final_url, page.status, page.data, reasons, in_browser=True)
 
     def _reserve(self, slots: int) -> None:
         """While pages are queued, keep a slot per worker that has one to read on the site's host (fetch
@@ -368,11 +401,12 @@ class SiteCrawler:
         return self._client
 
     def _accept(self, url: str, depth: int, final: str, status: int | None,
-                data: dict[str, Any], rendered: tuple[str, ...] = ()) -> tuple[FoundLink, ...]:
+                data: dict[str, Any], rendered: tuple[str, ...] = (), in_browser: bool = False
+                ) -> tuple[FoundLink, ...]:
         sorted_links = sort_links(raw_links(data["links"]), final, self._site_url, data["ids"], on_home=depth == 0)
         self._keep(final, sorted_links)
         self.report.pages.append(CrawledPage(url, depth, final, status, "", data["total"], len(data["links"]),
-                                             rendered))
+                                             rendered, in_browser))
         if data["total"] > len(data["links"]):
             self.report.notes.append(f"{final} 有{data['total']}个链接，只检查前{len(data['links'])}个")
         return sorted_links.links

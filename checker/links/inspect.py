@@ -117,13 +117,15 @@ class CheckQueue:
         self.results[url] = result
 
 
-async def inspect_links(context: BrowserContext | None, site_url: str, scope: str, settings: LinkSettings,
+async def inspect_links(context: BrowserContext | Callable[[], Awaitable[BrowserContext]] | None, site_url: str,
+                        scope: str, settings: LinkSettings,
                         page_timeout_seconds: float, check: CheckOne,
                         politeness: Politeness | None = None, skip_scopes: tuple[str, ...] = (),
                         budget_seconds: float | None = None, gate: HostGate | None = None) -> LinkReport:
     """Crawl the site within ``scope`` and check every link; ``check(url, external=…, urgent=…)`` is the run's checker.
 
-    ``context`` is the browser context to render in; the ``fetch`` mode needs none. With ``gate`` (the
+    ``context`` is the browser context to render in, or an async callable starting one on first need (see
+    :class:`~checker.links.crawl.SiteCrawler`); the ``fetch`` mode needs none. With ``gate`` (the
     checker's), the fetch-mode crawl reads pages within the same per-host limits as the checks.
 
     Within ``budget_seconds`` (default: the settings' budget): a crawl still going then stops where it is,

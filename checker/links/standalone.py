@@ -25,7 +25,7 @@ from checker.politeness import Politeness
 from checker.scenario import DEFAULT_SETTINGS, LinkSettings
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext
+    from playwright.async_api import Browser, BrowserContext, Playwright
 
 
 @dataclass
@@ -39,7 +39,9 @@ class LinkRun:
     notes: list[str] = field(default_factory=list)
     elapsed_seconds: float = 0.0
     pages_rendered: int = 0
+    """Pages whose links were read in a browser."""
     render_reasons: dict[str, int] = field(default_factory=dict)
+    """How many pages needed a browser for each reason (a page may give several)."""
 
     def by_status(self) -> dict[str, int]:
         """How many unique URLs ended in each status."""
@@ -86,34 +88,80 @@ async def check_site(url: str, settings: LinkSettings, *, scope: str | None = No
     guard = await guard_for_urls([url])
     with PolicyProxy(guard) as proxy, guarding(guard):
         report = await _crawl(url, settings, scope, browser_path, page_timeout_seconds, proxy)
-    rendered = [page.rendered for page in report.crawl.pages if page.rendered]
-    reasons = Counter(reason for page_reasons in rendered for reason in page_reasons)
+    reasons = Counter(reason for page in report.crawl.pages for reason in page.rendered)
+    rendered = sum(1 for page in report.crawl.pages if page.in_browser)
     return LinkRun(report.results, report.occurrences, len(report.crawl.pages), len(report.crawl.links),
-                   report.crawl.notes, time.monotonic() - started, len(rendered), dict(reasons.most_common()))
+                   report.crawl.notes, time.monotonic() - started, rendered, dict(reasons.most_common()))
 
 
 async def _crawl(url: str, settings: LinkSettings, scope: str | None, browser_path: str | None,
                  page_timeout_seconds: float, proxy: PolicyProxy) -> LinkReport:
     if settings.crawl_mode == "fetch":
-        report = await _inspect(None, url, scope, settings, page_timeout_seconds)
-    else:
+        return await _inspect(None, url, scope, settings, page_timeout_seconds)
+    browser = LazyBrowser(browser_path, proxy)
+    try:
+        if settings.crawl_mode == "render":
+            await browser()  # every page is rendered: a browser that cannot start stops the command
+        return await _inspect(browser, url, scope, settings, page_timeout_seconds)
+    finally:
+        await browser.close()
+
+
+class LazyBrowser:
+    """A browser context started when a page first needs one (a ``hybrid`` crawl of a static site starts no
+    browser, and one that does starts it while the crawl goes on), behind the run's network boundary.
+
+    Calling it returns the context; when the browser cannot start, every call raises
+    :class:`~checker.links.crawl.RenderUnavailable` with the reason.
+    """
+
+    def __init__(self, browser_path: str | None, proxy: PolicyProxy) -> None:
+        self._browser_path = browser_path
+        self._proxy = proxy
+        self._lock = asyncio.Lock()
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self._context: BrowserContext | None = None
+        self._error: Exception | None = None
+
+    async def __call__(self) -> BrowserContext:
+        async with self._lock:
+            if self._context is None and self._error is None:
+                try:
+                    self._context = await self._start()
+                except Exception as error:  # a missing or broken browser: said, and the crawl goes on
+                    self._error = error
+            if self._context is None:
+                from checker.links.crawl import RenderUnavailable
+
+                first = (str(self._error).splitlines() or [type(self._error).__name__])[0][:200]
+                raise RenderUnavailable(first) from self._error
+            return self._context
+
+    async def _start(self) -> BrowserContext:
         from playwright.async_api import async_playwright  # the fetch mode never loads the browser side
 
         from checker.browser import launch_browser
 
-        async with async_playwright() as playwright:
-            browser = await launch_browser(playwright, browser_path, proxy=proxy.browser_proxy())
-            try:
-                context = await browser.new_context(ignore_https_errors=True, locale="zh-CN",
-                                                    user_agent=f"{USER_AGENT_SUFFIX} (link check)",
-                                                    proxy=proxy.browser_proxy())
-                report = await _inspect(context, url, scope, settings, page_timeout_seconds)
-            finally:
-                await browser.close()
-    return report
+        self._playwright = await async_playwright().start()
+        self._browser = await launch_browser(self._playwright, self._browser_path, proxy=self._proxy.browser_proxy())
+        return await self._browser.new_context(ignore_https_errors=True, locale="zh-CN",
+                                               user_agent=f"{USER_AGENT_SUFFIX} (link check)",
+                                               proxy=self._proxy.browser_proxy())
+
+    def failure(self) -> Exception | None:
+        """Why the browser could not start, when it was needed and failed."""
+        return self._error
+
+    async def close(self) -> None:
+        """Close the browser and Playwright, when they were started."""
+        if self._browser is not None:
+            await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
 
 
-async def _inspect(context: BrowserContext | None, url: str, scope: str | None, settings: LinkSettings,
+async def _inspect(context: BrowserContext | LazyBrowser | None, url: str, scope: str | None, settings: LinkSettings,
                    page_timeout_seconds: float) -> LinkReport:
     # Fetched pages are paced by the checker's gate; a browser's visits by the interval alone.
     pacing = Politeness(settings.min_interval_seconds if context is not None else 0.0)
