@@ -41,6 +41,8 @@
     try { return nativeSend.apply(this, args); } catch (e) { end(id); throw e; }
   };
   const nativeSetTimeout = window.setTimeout;
+  // for the checker's own waiting (wait_settled): a timer the page's count does not see
+  state.later = (callback, delay) => nativeSetTimeout.call(window, callback, delay);
   const nativeClearTimeout = window.clearTimeout;
   window.setTimeout = function (callback, delay, ...rest) {
     const loaded = state.loadedAt === null ? performance.now() : state.loadedAt;

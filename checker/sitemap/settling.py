@@ -8,7 +8,6 @@ and the DOM has been quiet a moment, so a list a script fills after ``load`` is 
 from __future__ import annotations
 
 import asyncio
-import time
 from importlib import resources
 
 from playwright.async_api import Error as PlaywrightError
@@ -17,7 +16,7 @@ from playwright.async_api import Page
 SETTLE_SCRIPT = resources.files("checker.sitemap").joinpath("settle.js").read_text(encoding="utf-8")
 """Install on a browser context or page (``add_init_script``) so every page counts its pending work."""
 POLL_MS = 25
-"""How long to wait before asking again a page that still has requests or timers pending."""
+"""How long the page waits before looking again while it still has requests or timers pending."""
 AFTER_LOAD_MS = 20
 """A page where nothing at all has happened since ``load`` (no DOM change, request or timer: a static page, the
 most common kind) is settled this long after ``load``: a frame or so, enough to see that nothing starts then
@@ -33,25 +32,35 @@ QUIET_LEFT_JS = """(quiet) => {
 """How many ms the page must stay as it is to count as settled (<= 0: settled; 1e9: work is pending)."""
 
 
+WAIT_JS = """([quiet, limit]) => new Promise((resolve) => {
+  const s = window.__gcSettle;
+  if (!s || !s.later) { resolve(true); return; }
+  const left = QUIET_LEFT;
+  const until = performance.now() + limit;
+  const look = () => {
+    const wait = left(quiet);
+    if (wait <= 0) { resolve(true); return; }
+    const now = performance.now();
+    if (now >= until) { resolve(false); return; }
+    s.later(look, Math.min(until - now, wait > quiet ? POLL : Math.max(wait, 1)));
+  };
+  look();
+})""".replace("QUIET_LEFT", QUIET_LEFT_JS).replace("POLL", str(POLL_MS))
+"""Resolves true once the page has settled, false after ``limit`` ms: it waits inside the page, on a timer
+settle.js keeps for the checker (the page's own count does not see it), so waiting costs one round trip."""
+
+
 async def wait_settled(page: Page, seconds: float, quiet_ms: int) -> bool:
     """Wait until the page has settled, at most ``seconds``; False when it was still busy then.
 
-    Polled from here, a round trip at a time, sleeping as long as the page says it still needs (at least
-    ``POLL_MS`` while work is pending): no polling in the page (on animation frames it makes each waiting
-    tab draw frames; Playwright's interval polling uses setTimeout, which settle.js would count as work).
+    The page itself watches (:data:`WAIT_JS`): no polling over the protocol and none on animation frames
+    (which makes each waiting tab draw frames, costing the CPU the other tabs need); Playwright's interval
+    polling would use the page's setTimeout, which settle.js counts as the page's own work.
     """
     if seconds <= 0:
         return True
-    deadline = time.monotonic() + seconds
     try:
-        while True:
-            left = await page.evaluate(QUIET_LEFT_JS, quiet_ms)
-            if left <= 0:
-                return True
-            now = time.monotonic()
-            if now >= deadline:
-                return False
-            pause = POLL_MS if left > quiet_ms else max(left, 1)
-            await asyncio.sleep(min(pause / 1000, deadline - now))
-    except PlaywrightError:
+        return bool(await asyncio.wait_for(page.evaluate(WAIT_JS, [quiet_ms, seconds * 1000]),
+                                           timeout=seconds + 5))
+    except (PlaywrightError, TimeoutError):
         return False
