@@ -43,9 +43,11 @@ import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import TracebackType
+
+from benchmarks.serving import QuietServer, write_answer
 
 GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 ATTACHMENTS = {
@@ -362,10 +364,8 @@ def _handler(resources: dict[str, Resource]) -> type[BaseHTTPRequestHandler]:
             resource = resources.get(self.path.split("?")[0], missing)
             if resource.delay:
                 time.sleep(resource.delay)
-            reason = self.responses.get(resource.status, ("",))[0]
-            head = (f"HTTP/1.1 {resource.status} {reason}\r\nContent-Type: {resource.content_type}\r\n"
-                    f"Content-Length: {len(resource.body)}\r\nLinkChecker: politeness-off\r\n\r\n")
-            self.wfile.write(head.encode() + (resource.body if with_body else b""))
+            write_answer(self, resource.status, resource.content_type, resource.body, with_body,
+                         "LinkChecker: politeness-off\r\n")
 
         def do_GET(self) -> None:
             """Answer with the body."""
@@ -378,17 +378,9 @@ def _handler(resources: dict[str, Resource]) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 512
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients closing kept-alive connections are normal here; stay quiet about them."""
-
-
 def serve(pages: int, seed: int, script_share: float = 0.05) -> None:
     """Bind a free port, print it, build the site for that port and serve it until killed (the child)."""
-    server = _Server(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    server = QuietServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     port = server.server_address[1]
     server.RequestHandlerClass = _handler(build_site(pages, port, seed, script_share).resources)
     print(port, flush=True)

@@ -34,10 +34,12 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from benchmarks.serving import QuietServer, write_answer
 
 AS_OF = date(2020, 11, 6)
 WINDOW = (date(2020, 10, 19), date(2020, 11, 6))
@@ -775,10 +777,7 @@ def _handler(suite: Suite, log: Path) -> type[BaseHTTPRequestHandler]:
                 out.write(f"{self.command} {self.path}\n")
                 out.flush()
             resource = self._resource()
-            reason = self.responses.get(resource.status, ("",))[0]
-            head = (f"HTTP/1.1 {resource.status} {reason}\r\nContent-Type: {resource.content_type}\r\n"
-                    f"Content-Length: {len(resource.body)}\r\n\r\n")
-            self.wfile.write(head.encode() + (resource.body if with_body else b""))
+            write_answer(self, resource.status, resource.content_type, resource.body, with_body)
 
         def do_GET(self) -> None:
             """Answer with the body."""
@@ -803,17 +802,9 @@ def _handler(suite: Suite, log: Path) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 512
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients closing kept-alive connections are normal here."""
-
-
 def serve(sites: int, pages: int, seed: int, log: Path) -> None:
     """Bind a free port, print it and serve the suite until killed (the child process)."""
-    server = _Server(("127.0.0.1", 0), _handler(build_suite(sites, pages, seed), log))
+    server = QuietServer(("127.0.0.1", 0), _handler(build_suite(sites, pages, seed), log))
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

@@ -1,13 +1,15 @@
-"""Serve a folder of the real-pages corpus on 127.0.0.1, as a static web server would (no directory listings)."""
+"""Serve a folder of the real-pages corpus on 127.0.0.1, as a static web server would (no directory listings),
+or any request handler a test writes."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from socketserver import BaseRequestHandler
 from typing import Any
 
 
@@ -26,7 +28,14 @@ class _CorpusHandler(SimpleHTTPRequestHandler):
 @contextmanager
 def serve_folder(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on a free port of 127.0.0.1 in a background thread; yields the base URL (ending in /)."""
-    handler = partial(_CorpusHandler, directory=str(folder))
+    with serve_handler(partial(_CorpusHandler, directory=str(folder))) as base:
+        yield base
+
+
+@contextmanager
+def serve_handler(handler: Callable[..., BaseRequestHandler]) -> Iterator[str]:
+    """Serve with ``handler`` on a free port of 127.0.0.1 in a background thread; yields the base URL (ending
+    in /)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="corpus-server", daemon=True)

@@ -4,11 +4,10 @@ once settled, so a list a script fills from data after ``load`` loses no link (a
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import pytest
@@ -19,6 +18,7 @@ from checker.links.render_need import FETCHES_DATA, SCRIPT_PAGER, WRITES_PAGE
 from checker.links.standalone import LinkRun, check_site
 from checker.scenario import LinkSettings
 from tests.aio import run_async
+from tests.corpus_server import serve_handler
 
 pytestmark = pytest.mark.browser
 
@@ -93,14 +93,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(_Handler) as base:
+        yield base
 
 
 def _run(base: str, mode: str) -> LinkRun:
