@@ -40,10 +40,10 @@ from checker.scenario import LinkSettings
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page
 
-TAB_PAGES = 20
-"""Pages a crawl or walk tab opens before it is replaced: a long-lived tab's memory grows with every page
-(bench_suite, 4 sites at the default concurrency: peak PSS 1134 MiB after 50 pages a tab, 969 MiB after 20,
-at the same time per page)."""
+TAB_PAGES = 10
+"""Pages a crawl or walk tab opens before it is replaced: a long-lived tab's memory grows with every page.
+bench_suite at the default concurrency: 4 sites peaked at 1134 MiB after 50 pages a tab and 969 MiB after 20;
+20 sites at 1076 MiB after 20 and 1009 MiB after 10, for 5% more time (276 s against 261 s)."""
 RENDER_MODE = "render 模式：每个页面都渲染"
 """The reason recorded for a page rendered because the crawl renders every page."""
 _INLINE_PARSE_CHARS = 300_000
