@@ -143,3 +143,15 @@ def test_a_static_part_needs_no_browser_at_all(site: str) -> None:
                                page_timeout_seconds=10))
     assert run.pages == 2 and run.pages_rendered == 0 and not run.notes
     assert _failing(run, site) == {"/img/gone.png"}
+
+
+def test_a_render_that_breaks_keeps_the_links_of_the_pages_html(site: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.links import render_tab
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("renderer gone")
+
+    monkeypatch.setattr(render_tab, "render_links", broken)
+    run = _run(site, "hybrid")
+    assert _failing(run, site) == STATIC_FAILING
+    assert run.pages_rendered == 0 and run.render_reasons.get("渲染出错，按HTML读取：RuntimeError") == 2

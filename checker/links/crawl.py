@@ -263,9 +263,9 @@ class SiteCrawler:
             await self._politeness.wait_turn(url)
             found = await self._render(tabs, url, depth, reasons, fetched)
             frontier.add([link.url for link in found if self.opens(link)], url)
-        except Exception:
+        except Exception as error:  # the links its HTML holds are still the page's: read and reported
             LOG.warning("渲染页面出错：%s", url, exc_info=True)
-            self.report.pages.append(CrawledPage(url, depth, url, None, "渲染页面出错", rendered=reasons))
+            await self._accept_static(url, depth, fetched, (*reasons, f"渲染出错，按HTML读取：{type(error).__name__}"))
         finally:
             await frontier.done()
 
