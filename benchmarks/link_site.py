@@ -44,10 +44,9 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 from types import TracebackType
 
-from benchmarks.serving import QuietServer, write_answer
+from benchmarks.serving import QuietServer, start_server_process, stop_server_process, write_answer
 
 GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 ATTACHMENTS = {
@@ -398,22 +397,12 @@ class LinkSiteServer:
         self._process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> LinkSite:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.link_site", str(self.pages), str(self.seed), str(self.script_share)],
-            cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline()
-        if not line.strip().isdigit():
-            self._process.kill()
-            raise RuntimeError("benchmark site server did not start")
-        return build_site(self.pages, int(line), self.seed, self.script_share)
+        self._process, port = start_server_process("benchmarks.link_site", self.pages, self.seed, self.script_share)
+        return build_site(self.pages, port, self.seed, self.script_share)
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(10)
-
+        stop_server_process(self._process)
 
 if __name__ == "__main__":
     serve(int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) > 3 else 0.05)

@@ -3,7 +3,10 @@ thousands of requests a second, and one write per answer (head and body together
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -25,3 +28,23 @@ def write_answer(handler: BaseHTTPRequestHandler, status: int, content_type: str
     head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
             f"{extra_headers}\r\n")
     handler.wfile.write(head.encode() + (body if with_body else b""))
+
+
+def start_server_process(module: str, *args: object) -> tuple[subprocess.Popen[str], int]:
+    """Run ``python -m module args…`` from the checkout (a site server that binds a free port of 127.0.0.1
+    and prints it first); returns the process and that port."""
+    process = subprocess.Popen([sys.executable, "-m", module, *map(str, args)],
+                               cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.strip().isdigit():
+        process.kill()
+        raise RuntimeError(f"{module}: the site server did not start")
+    return process, int(line)
+
+
+def stop_server_process(process: subprocess.Popen[str] | None) -> None:
+    """Stop a server :func:`start_server_process` started (nothing when it never started)."""
+    if process is not None:
+        process.terminate()
+        process.wait(10)

@@ -39,7 +39,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from benchmarks.serving import QuietServer, write_answer
+from benchmarks.serving import QuietServer, start_server_process, stop_server_process, write_answer
 
 AS_OF = date(2020, 11, 6)
 WINDOW = (date(2020, 10, 19), date(2020, 11, 6))
@@ -824,15 +824,9 @@ class SuiteServer:
 
     def __enter__(self) -> Suite:
         self.log.write_text("", encoding="utf-8")
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.suite_site", str(self.sites), str(self.pages), str(self.seed),
-             str(self.log)], cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, text=True)
-        assert self._process.stdout is not None
-        line = self._process.stdout.readline()
-        if not line.strip().isdigit():
-            self._process.kill()
-            raise RuntimeError("suite site server did not start")
-        self.base = f"http://127.0.0.1:{int(line)}"
+        self._process, port = start_server_process("benchmarks.suite_site", self.sites, self.pages, self.seed,
+                                                   self.log)
+        self.base = f"http://127.0.0.1:{port}"
         return build_suite(self.sites, self.pages, self.seed)
 
     def mark(self) -> int:
@@ -848,10 +842,7 @@ class SuiteServer:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(10)
-
+        stop_server_process(self._process)
 
 if __name__ == "__main__":
     serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
