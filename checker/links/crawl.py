@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import aiohttp
+import lxml.html
 
 from checker import USER_AGENT_SUFFIX
 from checker.links.extract import MissingAnchor, PageLinks, crawlable, raw_links, sort_links
@@ -32,7 +33,7 @@ from checker.links.http_support import EnvProxies, HostGate, UnsupportedUrl, loo
 from checker.links.model import FoundLink, LinkResult, LinkStatus
 from checker.links.page_fetch import FETCH_ERRORS, FetchedHtml, fetch_html, fetch_script, page_session
 from checker.links.render_need import render_reasons, script_sources
-from checker.links.static_links import static_links
+from checker.links.static_links import parse_document, static_links
 from checker.politeness import Politeness
 from checker.runlog import LOG
 from checker.scenario import LinkSettings
@@ -80,6 +81,12 @@ class CrawlReport:
     skipped: int = 0
     not_crawled: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+def _small(fetched: FetchedHtml) -> bool:
+    """Whether a fetched page is parsed on the event loop (and its tree shared by the hybrid decision and the
+    link reading) rather than in a thread."""
+    return len(fetched.html or "") <= _INLINE_PARSE_CHARS
 
 
 class RenderUnavailable(Exception):
@@ -246,14 +253,15 @@ class SiteCrawler:
             fetched = await self._fetch(url, depth)
             if fetched is None:
                 return ()
-            reasons = await self._reasons(fetched) if mode == "hybrid" else ()
+            tree = parse_document(fetched.html or "") if mode == "hybrid" and _small(fetched) else None
+            reasons = await self._reasons(fetched, tree) if mode == "hybrid" else ()
         if reasons:
             frontier.hold()
             task = asyncio.ensure_future(self._render_later(tabs, url, depth, reasons, fetched, frontier))
             self._rendering.add(task)
             task.add_done_callback(self._rendering.discard)
-            return await self._static_found(url, depth, fetched)
-        return await self._accept_static(url, depth, fetched)
+            return await self._static_found(url, depth, fetched, tree)
+        return await self._accept_static(url, depth, fetched, tree=tree)
 
     async def _render_later(self, tabs: TabPool, url: str, depth: int, reasons: tuple[str, ...],
                             fetched: FetchedHtml, frontier: Frontier) -> None:
@@ -269,9 +277,10 @@ class SiteCrawler:
         finally:
             await frontier.done()
 
-    async def _static_found(self, url: str, depth: int, fetched: FetchedHtml) -> tuple[FoundLink, ...]:
+    async def _static_found(self, url: str, depth: int, fetched: FetchedHtml,
+                            tree: lxml.html.HtmlElement | None) -> tuple[FoundLink, ...]:
         """The links a page's HTML holds, to follow at once; not reported (its rendered read is)."""
-        data = await self._parse_static(fetched)
+        data = await self._parse_static(fetched, tree)
         return sort_links(raw_links(data["links"]), fetched.final_url, self._site_url, data["ids"],
                           on_home=depth == 0).links
 
@@ -299,10 +308,10 @@ class SiteCrawler:
             return None
         return fetched
 
-    async def _accept_static(self, url: str, depth: int, fetched: FetchedHtml,
-                             rendered: tuple[str, ...] = ()) -> tuple[FoundLink, ...]:
-        """The page's links read from its HTML."""
-        data = await self._parse_static(fetched)
+    async def _accept_static(self, url: str, depth: int, fetched: FetchedHtml, rendered: tuple[str, ...] = (),
+                             tree: lxml.html.HtmlElement | None = None) -> tuple[FoundLink, ...]:
+        """The page's links read from its HTML (``tree``: its parse, when the crawl already made one)."""
+        data = await self._parse_static(fetched, tree)
         return self._accept(url, depth, fetched.final_url, fetched.status, data, rendered)
 
     def _note_unrendered(self, why: str) -> None:
@@ -311,20 +320,21 @@ class SiteCrawler:
         if note not in self.report.notes:
             self.report.notes.append(note)
 
-    async def _parse_static(self, fetched: FetchedHtml) -> dict[str, Any]:
-        """``static_links`` of a fetched page: on the event loop when small, in a thread when large."""
+    async def _parse_static(self, fetched: FetchedHtml, tree: lxml.html.HtmlElement | None = None) -> dict[str, Any]:
+        """``static_links`` of a fetched page: on the event loop when small (reusing ``tree``), in a thread
+        when large."""
         assert fetched.html is not None
         limit = self._settings.max_links_per_page
-        if len(fetched.html) <= _INLINE_PARSE_CHARS:
-            return static_links(fetched.html, fetched.final_url, limit)
+        if _small(fetched):
+            return static_links(fetched.html, fetched.final_url, limit, tree)
         return await asyncio.to_thread(static_links, fetched.html, fetched.final_url, limit)
 
-    async def _reasons(self, fetched: FetchedHtml) -> tuple[str, ...]:
+    async def _reasons(self, fetched: FetchedHtml, tree: lxml.html.HtmlElement | None) -> tuple[str, ...]:
         """Why the fetched page needs rendering, its own scripts read once per crawl (in the page's slot)."""
         assert fetched.html is not None
-        sources = script_sources(fetched.html, fetched.final_url)
+        sources = script_sources(fetched.html, fetched.final_url, tree)
         texts = {address: await self._script(address) for address in sources}
-        return render_reasons(fetched.html, fetched.final_url, texts)
+        return render_reasons(fetched.html, fetched.final_url, texts, tree)
 
     async def _script(self, address: str) -> str | None:
         """A script of the site, fetched once for the whole crawl (``None``: it could not be read now)."""

@@ -30,7 +30,8 @@ from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-from lxml import etree
+
+from checker.links.static_links import parse_document
 
 WRITES_PAGE = "脚本写入页面内容"
 FETCHES_DATA = "脚本从数据接口读取内容"
@@ -74,13 +75,6 @@ _LOADERS = re.compile(
 """A script that only loads another script writes nothing a visitor reads."""
 
 
-def _root(html: str) -> lxml.html.HtmlElement | None:
-    try:
-        return lxml.html.document_fromstring(html or "<html></html>")
-    except (etree.ParserError, ValueError):
-        return None
-
-
 def _own_site(address: str, page_url: str) -> bool:
     """Whether a script's address is on the page's own host (another site's scripts are statistics, shares,
     the 党政机关标识: not the site's content)."""
@@ -96,10 +90,10 @@ def _library(address: str) -> bool:
     return bool(_LIBRARIES.search(name) or _FRAMEWORKS.search(name))
 
 
-def script_sources(html: str, page_url: str) -> list[str]:
+def script_sources(html: str, page_url: str, root: lxml.html.HtmlElement | None = None) -> list[str]:
     """The site's own script files of a page that :func:`render_reasons` reads (absolute URLs, in order,
-    each once): libraries and other sites' scripts left out."""
-    root = _root(html)
+    each once): libraries and other sites' scripts left out. ``root``: the page's tree, when already parsed."""
+    root = root if root is not None else parse_document(html)
     if root is None:
         return []
     found: list[str] = []
@@ -260,13 +254,14 @@ def _noscript_content(html: str) -> bool:
     return False
 
 
-def render_reasons(html: str, page_url: str, scripts: Mapping[str, str | None] | None = None) -> tuple[str, ...]:
+def render_reasons(html: str, page_url: str, scripts: Mapping[str, str | None] | None = None,
+                   root: lxml.html.HtmlElement | None = None) -> tuple[str, ...]:
     """Why the page must be rendered (empty: its HTML shows what a visitor sees).
 
     ``scripts`` maps the addresses :func:`script_sources` gave to their text (``None``: could not be read,
-    which counts as a reason: the browser may well read it).
+    which counts as a reason: the browser may well read it). ``root``: the page's tree, when already parsed.
     """
-    root = _root(html)
+    root = root if root is not None else parse_document(html)
     if root is None:
         return ()
     reasons: list[str] = []

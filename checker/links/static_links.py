@@ -51,11 +51,19 @@ def resolve(raw: str, base: str, origin: str | None) -> str:
         return ""
 
 
-def static_links(html: str, page_url: str, limit: int) -> dict[str, object]:
-    """``{"links": [...], "total": n, "ids": [...]}`` as ``links.js`` gives them, from static HTML."""
+def parse_document(html: str) -> lxml.html.HtmlElement | None:
+    """The page's element tree (lxml's HTML parser, which copes with broken markup); None when unparsable."""
     try:
-        root = lxml.html.document_fromstring(html or "<html></html>")
+        return lxml.html.document_fromstring(html or "<html></html>")
     except (etree.ParserError, ValueError):
+        return None
+
+
+def static_links(html: str, page_url: str, limit: int, root: lxml.html.HtmlElement | None = None) -> dict[str, object]:
+    """``{"links": [...], "total": n, "ids": [...]}`` as ``links.js`` gives them, from static HTML (``root``: the
+    tree :func:`parse_document` already made of it, so a page is parsed once)."""
+    root = root if root is not None else parse_document(html)
+    if root is None:
         return {"links": [], "total": 0, "ids": []}
     base_element = root.find(".//base[@href]")
     base = resolve(base_element.get("href", ""), page_url, None) if base_element is not None else page_url
