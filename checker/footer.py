@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from checker.htmlpage import HIDDEN_STYLE
+
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台"
 # The standard code is 10 characters (10 digits, or bm + 8 digits for State Council departments); it is
 # tried first so that text glued on by inline markup ("1400000045Copyright") is not swallowed.
@@ -105,7 +107,6 @@ _BLOCK = frozenset({"address", "article", "aside", "blockquote", "dd", "div", "d
                     "h1", "h2", "h3", "h4", "h5", "h6", "header", "li", "main", "nav", "ol", "p",
                     "section", "table", "tbody", "td", "th", "tr", "ul"})
 _FOOTER_TOKEN = re.compile(r"foot|bottom|copyright|(?:^|[-_])ft(?:$|[-_\d])", re.IGNORECASE)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _FOOTER_MARKERS = re.compile(r"网站标识码|ICP|公网安备|版权所有|主办")
 _FALLBACK_CHARS = 3000
 
@@ -141,7 +142,7 @@ def _is_footer_like(tag: str, attrs: dict[str, str]) -> bool:
 
 def _hidden_by_style(attrs: dict[str, str]) -> bool:
     """Whether an element is hidden by its own attributes (hidden, display:none, visibility:hidden)."""
-    return "hidden" in attrs or bool(_HIDDEN_STYLE.search(attrs.get("style", "")))
+    return "hidden" in attrs or bool(HIDDEN_STYLE.search(attrs.get("style", "")))
 
 
 def _hides(tag: str, attrs: dict[str, str]) -> bool:

@@ -31,8 +31,8 @@ _CHROME_TOKEN = re.compile(
     r"|crumb|breadcrumb|position|location)(?:[-_]\w+)?$",
     re.IGNORECASE,
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:ng-hide|hidden|hide|d-none)(?:\s|$)", re.IGNORECASE)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:ng-hide|hidden|hide|d-none)(?:\s|$)", re.IGNORECASE)
 MEDIA_FILE = re.compile(r"\.(?:mp4|m3u8|flv|webm|mov|avi|wmv|mp3|m4a|wav|aac|ogg|swf)(?:[?#]|$)", re.IGNORECASE)
 _PLAYER_HOST = re.compile(r"player|video|vod|live|media|v\.qq|youku|bilibili|iqiyi|cctv|tv", re.IGNORECASE)
 
@@ -111,7 +111,7 @@ class _Reader(HTMLParser):
     def _hidden(self, tag: str, attrs: dict[str, str]) -> bool:
         if tag in _SKIP_TAGS or "hidden" in attrs or (attrs.get("aria-hidden") == "true" and tag != "img"):
             return True
-        return bool(_HIDDEN_STYLE.search(attrs.get("style", "")) or _HIDDEN_CLASS.search(attrs.get("class", "")))
+        return bool(HIDDEN_STYLE.search(attrs.get("style", "")) or HIDDEN_CLASS.search(attrs.get("class", "")))
 
     def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
         """Open an element: note media and <meta>, start a block, cell, link or heading."""

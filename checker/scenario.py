@@ -185,6 +185,9 @@ class SiteMapSettings(_Strict):
                                   description="等待脚本填充列表的最长时间（网络与页面安静即停止等待）")
     quiet_ms: int = Field(default=60, ge=10, le=2000, description="判定页面已安静的无变化时长（毫秒）")
     articles_per_column: int = Field(default=40, ge=0, description="每个栏目最多读取的文章数")
+    read: Literal["hybrid", "browser"] = Field(
+        default="hybrid", description="hybrid：没有脚本写入内容的页面从HTML读取，其余在浏览器中渲染；"
+                                      "browser：每个页面都在浏览器中渲染")
 
 
 class NetworkSettings(_Strict):

@@ -70,12 +70,24 @@ def retest_note(site_map: SiteMap) -> str:
     return f"复测页面{len(retested)}个（加载失败或内容未加载完整），其中{recovered}个复测后读取完整"
 
 
+def rendered_note(site_map: SiteMap) -> str:
+    """How many of the pages read were rendered in a browser tab and why (the rest were read from their HTML);
+    empty when every page was rendered (the walk's ``browser`` read)."""
+    read = [page for page in site_map.pages.values() if page.ok]
+    from_html = sum(1 for page in read if page.how == "html")
+    if not from_html:
+        return ""
+    reasons = Counter(reason for page in read for reason in page.render_reasons)
+    why = "、".join(f"{reason}{count}个" for reason, count in reasons.most_common(4))
+    return f"其中{from_html}个从HTML读取，{len(read) - from_html}个在浏览器中渲染" + (f"（{why}）" if why else "")
+
+
 def walk_note(site_map: SiteMap) -> str:
     """The coverage line of a walk: pages opened by role, re-tests, what could not be read, and what the
     budgets cut."""
     roles = Counter(page.role for page in site_map.pages.values() if page.ok)
     shown = "、".join(f"{ROLE_NAMES[role]}{count}个" for role, count in roles.most_common())
-    parts = [f"打开页面{sum(roles.values())}个（{shown}）", retest_note(site_map)]
+    parts = [f"打开页面{sum(roles.values())}个（{shown}）", rendered_note(site_map), retest_note(site_map)]
     gone = [page for page in site_map.failed() if page.gone]
     if gone:
         listed = "、".join(f"{p.url}（HTTP {p.status}）" for p in gone[:5])

@@ -151,6 +151,10 @@ class SitePage:
     list_cut: bool = False
     """A column's first page: further list pages were left unread at the list-page limit."""
     how: str = "rendered"
+    """How the kept read was made: ``rendered`` (in a browser tab) or ``html`` (from the HTML the server sent,
+    for a page no script writes: see :mod:`checker.sitemap.static_read`)."""
+    render_reasons: tuple[str, ...] = ()
+    """Why the walk rendered the page although it reads static pages from their HTML (empty otherwise)."""
     note: str = ""
     seen_at: datetime | None = None
     """When the kept read was made (the last attempt's read when it was the best)."""

@@ -34,8 +34,10 @@ from playwright.async_api import BrowserContext, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
-from checker.htmlpage import parse_html
+from checker.htmlpage import decode_html, parse_html
 from checker.links.crawl import TAB_PAGES
+from checker.links.render_need import render_reasons, script_sources
+from checker.links.static_links import parse_document, static_links
 from checker.netguard import explain_error
 from checker.observe import _SNAPSHOT_JS, navigated_away, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
@@ -43,6 +45,7 @@ from checker.runlog import LOG
 from checker.scenario import RetestSettings, SiteMapSettings
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage, facts_from_json
 from checker.sitemap.settling import wait_settled
+from checker.sitemap.static_read import read_snapshot, read_structure, walk_reasons
 from checker.sitemap.structure import OutLink, RoleView, followable, outgoing, page_name, page_role, pager_targets
 from checker.visit import describe_probe_error, now
 
@@ -84,7 +87,7 @@ _IN_PLACE_JS = """() => {
 and data requests that failed (status 0: no answer) are found in its resource timing instead."""
 _OPEN_JS = "() => (window.__gcSettle && window.__gcSettle.open) ? [...window.__gcSettle.open.values()] : []"
 _READ_FIELDS = ("final_url", "status", "error", "role", "name", "snapshot", "facts", "parsed", "link_data", "path",
-                "note", "seen_at", "failure", "incomplete")
+                "note", "seen_at", "failure", "incomplete", "how", "render_reasons")
 """What one attempt at a page gives: kept on the map's page when it is the best read so far."""
 
 
@@ -224,6 +227,7 @@ class SiteWalker:
         self._deferred: list[tuple[float, int, _Job]] = []
         self._first_look: dict[str, float] = {}
         self._hosts = {_site_key(urlsplit(url).hostname or "") for url in (site_url, scope)}
+        self._scripts: dict[str, asyncio.Task[str | None]] = {}
         self.map = SiteMap(site_url, scope)
 
     async def walk(self, home_page: Page | None = None) -> SiteMap:
@@ -294,32 +298,36 @@ class SiteWalker:
                 continue
             self._in_flight += 1
             try:
-                tabs[slot] = await self._open(tabs[slot], job)
-                opened += 1
-                if opened % TAB_PAGES == 0:  # a long-lived tab's memory grows with every page
+                tabs[slot], rendered = await self._open(tabs[slot], job)
+                opened += rendered
+                if rendered and opened % TAB_PAGES == 0:  # a long-lived tab's memory grows with every page
                     tabs[slot] = await self._replace(tabs[slot])
             finally:
                 self._in_flight -= 1
                 self._wake.set()
 
-    async def _open(self, tab: Page, job: _Job) -> Page:
+    async def _open(self, tab: Page, job: _Job) -> tuple[Page, bool]:
         """One attempt at a job's page: load it, read it, keep the best read so far on the map's page, and put
-        it in the deferred queue when the look failed and ``settings.retest`` allows another."""
+        it in the deferred queue when the look failed and ``settings.retest`` allows another. Returns the tab
+        to go on with and whether the page was loaded in it."""
         page = self.map.pages.get(job.url)
         if page is None:
             page = self._page(job)
             self.map.pages[job.url] = page
             if self._politeness.respect_robots and not await self._politeness.allowed(job.url, self._context.request):
                 page.error = page.failure = ROBOTS_REFUSAL
-                return tab
+                return tab, False
         trial = self._page(job)
         await self._politeness.wait_turn(job.url)
         self._first_look.setdefault(job.url, time.monotonic())
         page.attempt_times = (*page.attempt_times, now())
-        tab, again = await self._attempt(tab, job, trial)
+        again = await self._read_html(job, trial) if self._settings.read == "hybrid" else None
+        rendered = again is None
+        if rendered:
+            tab, again = await self._attempt(tab, job, trial)
         self._keep(page, trial)
-        self._retest_later(page, job, again)
-        return tab
+        self._retest_later(page, job, again or "")
+        return tab, rendered
 
     def _page(self, job: _Job) -> SitePage:
         return SitePage(job.url, job.depth, job.path, job.via, job.parent, column_of=job.column_of,
@@ -328,6 +336,7 @@ class SiteWalker:
     async def _attempt(self, tab: Page, job: _Job, trial: SitePage) -> tuple[Page, str]:
         """Load and read the page once into ``trial``; returns the tab to go on with and, when the look failed
         (no answer, a 5xx/429, a failed read, an incomplete read), why."""
+        trial.how = "rendered"
         watch = _Watch(tab, self._own, self._timeout)
         watch.attach()
         since = time.monotonic()
@@ -349,6 +358,67 @@ class SiteWalker:
         if trial.snapshot is None and trial.failure:  # the read itself failed: the tab may be stuck
             return await self._replace(tab), trial.failure
         return tab, trial.incomplete
+
+    async def _read_html(self, job: _Job, trial: SitePage) -> str | None:
+        """Read the page from the HTML its server sends when no script writes what it shows; returns why the
+        look failed ("" when it did not), or None when the page is to be rendered in a tab instead (its
+        scripts write or fetch content, it moves on by itself, or it is not an HTML page): the reasons are
+        kept in ``trial.render_reasons``."""
+        since = time.monotonic()
+        try:
+            response = await self._context.request.get(job.url, timeout=self._timeout * 1000, max_redirects=10)
+            trial.status = response.status
+            if trial.status >= 400:
+                trial.how = "html"
+                trial.final_url = response.url
+                trial.failure = f"页面返回 HTTP {trial.status}"
+                return trial.failure if trial.status >= 500 or trial.status in _STUMBLES else ""
+            content_type = response.headers.get("content-type", "")
+            if content_type and "html" not in content_type.lower():
+                return None
+            body = await response.body()
+        except PlaywrightError as error:
+            trial.how = "html"
+            trial.error = explain_error((str(error).splitlines() or ["无法打开"])[0][:160], job.url, since)
+            trial.failure = describe_probe_error(trial.error, None, self._timeout).replace("首页", "页面")
+            return trial.failure
+        html = decode_html(body[:_MAX_HTML], content_type)
+        root = parse_document(html)
+        if root is None:
+            return None
+        final_url = response.url
+        scripts = {url: await self._script(url) for url in script_sources(html, final_url, root)}
+        reasons = (*walk_reasons(html), *render_reasons(html, final_url, scripts, root=root))
+        if reasons:
+            trial.render_reasons = tuple(reasons)
+            return None
+        trial.how = "html"
+        trial.final_url, trial.seen_at = final_url, now()
+        if not in_scope(final_url, self._scope) and job.depth > 0:
+            trial.role, trial.note = PageRole.EXTERNAL, "跳转到站点范围以外"
+            return ""
+        self._interpret(job, trial, read_snapshot(html, final_url, self._footer_selector, root),
+                        read_structure(html, final_url, root), static_links(html, final_url, self._links_limit, root),
+                        html)
+        return ""
+
+    async def _script(self, url: str) -> str | None:
+        """The text of one of the site's own scripts, fetched once per walk ("" when it is not there, None when
+        it could not be read: a page using it is then rendered)."""
+        if url not in self._scripts:
+            self._scripts[url] = asyncio.ensure_future(self._fetch_script(url))
+        return await asyncio.shield(self._scripts[url])
+
+    async def _fetch_script(self, url: str) -> str | None:
+        try:
+            response = await self._context.request.get(url, timeout=self._timeout * 1000, max_redirects=5)
+            if response.status >= 500 or response.status in _STUMBLES:
+                return None
+            if response.status >= 400:
+                return ""
+            return (await response.body())[:_MAX_HTML].decode("utf-8", errors="replace")
+        except PlaywrightError:
+            return None
 
     async def _read_in_place(self, tab: Page, job: _Job) -> None:
         """Read the home page where the availability family left it (its load was not watched: its failed
@@ -449,9 +519,15 @@ class SiteWalker:
             return
         if await self._moved_off(tab, job, page):
             return
-        final_url = page.final_url
         snapshot_data, facts_data, link_data, html = data
         page.incomplete = await self._incomplete(tab, watch, settled=not page.note)
+        self._interpret(job, page, snapshot_data, facts_data, link_data, html)
+
+    def _interpret(self, job: _Job, page: SitePage, snapshot_data: dict[str, Any], facts_data: dict[str, Any],
+                   link_data: dict[str, Any], html: str) -> None:
+        """Turn one read (the scripts' answers in a tab, or their twins from the HTML) into the map's page:
+        what it is, its name, the step that named it, and the links to follow from it."""
+        final_url = page.final_url
         snapshot = snapshot_from_json(snapshot_data)
         facts = facts_from_json(facts_data)
         page.snapshot, page.facts, page.link_data = snapshot, facts, link_data
