@@ -256,8 +256,8 @@ def test_the_walk_re_tests_failed_looks_and_keeps_what_is_real(flaky_site: tuple
     site, = result.sites
     checks = {record.check: record for record in site.checks}
     walk = checks["sitemap"]
-    retested = "复测页面4个（加载失败或内容未加载完整），其中2个" if hybrid else "复测页面5个（加载失败或内容未加载完整），其中3个"
-    assert f"{retested}复测后读取完整" in walk.note, walk.note
+    retested, recovered = (4, 2) if hybrid else (5, 3)
+    assert f"复测页面{retested}个（加载失败或内容未加载完整），其中{recovered}个复测后读取完整" in walk.note, walk.note
     assert {item.url for item in walk.unverified} == {base + "zwfw/", base + "bsfw/"}
     assert all(len(item.attempts) == 3 for item in walk.unverified)
 

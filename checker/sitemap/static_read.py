@@ -34,11 +34,14 @@ from checker.htmlpage import HIDDEN_CLASS, HIDDEN_STYLE
 from checker.links.static_links import _origin, parse_document, resolve
 
 _SPACE = re.compile(r"[\s\ufeff]+")
-_SKIPPED = {"script", "style", "noscript", "template", "head", "title", "option", "optgroup", "datalist"}
+_SKIPPED = {"script", "style", "noscript", "template", "head", "title", "datalist"}
+_BOXLESS = {"script", "style", "noscript", "template", "option", "optgroup"}
+"""Elements whose text has no box of its own on the page (a select's options are drawn by the select)."""
 _BLOCKS = {
     "p", "div", "li", "ul", "ol", "tr", "table", "tbody", "thead", "tfoot", "h1", "h2", "h3", "h4", "h5", "h6",
     "section", "article", "header", "footer", "nav", "aside", "dl", "dt", "dd", "form", "hr", "blockquote",
     "pre", "main", "center", "address", "figure", "figcaption", "fieldset", "legend", "caption", "body", "html",
+    "select", "option", "optgroup",
 }
 _MARKER = re.compile(r"网站标识码|ICP备|ICP证|公网安备|公安备案|版权所有|主办单位|主办：|承办单位|Copyright|©",
                      re.IGNORECASE)
@@ -149,11 +152,12 @@ class _Page:
         return result
 
     def inner_text(self, el: etree._Element) -> str:
-        """``innerText``: the visible text, a line per block and ``<br>``, white space collapsed in lines."""
+        """``innerText``: the visible text, a line per block and ``<br>``, white space collapsed in lines; of an
+        element not shown, its ``textContent`` (as the DOM answers for an element that is not rendered)."""
         key = el
         if key not in self.inner:
             if self.is_hidden(el):
-                self.inner[key] = ""
+                self.inner[key] = el.text_content() if el.tag not in _SKIPPED else ""
             else:
                 parts: list[str] = []
                 self._collect(el, parts)
@@ -220,7 +224,8 @@ def _footer(page: _Page, footer_selector: str | None) -> lxml.html.HtmlElement |
     named = with_text[-1] if with_text else None
     if named is not None and _MARKER.search(page.inner_text(named)):
         return named
-    return _marked_footer(page) or named
+    marked = _marked_footer(page)
+    return marked if marked is not None else named
 
 
 def _text_nodes(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
@@ -406,7 +411,7 @@ def _snapshot(page: _Page, footer_selector: str | None) -> dict[str, Any]:
     main_length = 0
     shown = 0
     for parent, raw in _text_nodes(page.body):
-        if parent.tag in ("script", "style", "noscript", "template"):
+        if parent.tag in _BOXLESS:
             continue
         text = clean(raw)
         if not text or _region(page, parent, footer, regions) != "main" or page.is_hidden(parent):
