@@ -79,7 +79,7 @@ def rendered_note(site_map: SiteMap) -> str:
         return ""
     reasons = Counter(reason for page in read for reason in page.render_reasons)
     why = "、".join(f"{reason}{count}个" for reason, count in reasons.most_common(4))
-    return f"其中{from_html}个从HTML读取，{len(read) - from_html}个在浏览器中渲染" + (f"（{why}）" if why else "")
+    return f"其中从HTML读取{from_html}个、在浏览器中渲染{len(read) - from_html}个" + (f"（{why}）" if why else "")
 
 
 def walk_note(site_map: SiteMap) -> str:

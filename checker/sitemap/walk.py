@@ -30,7 +30,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Page, Request, Response
+from playwright.async_api import BrowserContext, Page, Request, Response, Route
 from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
@@ -182,6 +182,16 @@ async def settle(page: Page, settings: SiteMapSettings) -> str:
     return f"页面在{settings.settle_seconds:g}秒内仍在加载，按当时所见读取"
 
 
+@dataclass(frozen=True)
+class _Document:
+    """A page as its server sent it to the hybrid read: handed to the tab that renders it, not fetched again."""
+
+    url: str
+    status: int
+    content_type: str
+    body: bytes
+
+
 @dataclass(order=True)
 class _Job:
     rank: tuple[int, int, int]
@@ -321,10 +331,13 @@ class SiteWalker:
         await self._politeness.wait_turn(job.url)
         self._first_look.setdefault(job.url, time.monotonic())
         page.attempt_times = (*page.attempt_times, now())
-        again = await self._read_html(job, trial) if self._settings.read == "hybrid" else None
+        document: _Document | None = None
+        again: str | None = None
+        if self._settings.read == "hybrid":
+            again, document = await self._read_html(job, trial)
         rendered = again is None
         if rendered:
-            tab, again = await self._attempt(tab, job, trial)
+            tab, again = await self._attempt(tab, job, trial, document)
         self._keep(page, trial)
         self._retest_later(page, job, again or "")
         return tab, rendered
@@ -333,16 +346,18 @@ class SiteWalker:
         return SitePage(job.url, job.depth, job.path, job.via, job.parent, column_of=job.column_of,
                         list_page=job.list_page)
 
-    async def _attempt(self, tab: Page, job: _Job, trial: SitePage) -> tuple[Page, str]:
+    async def _attempt(self, tab: Page, job: _Job, trial: SitePage,
+                       document: _Document | None = None) -> tuple[Page, str]:
         """Load and read the page once into ``trial``; returns the tab to go on with and, when the look failed
-        (no answer, a 5xx/429, a failed read, an incomplete read), why."""
+        (no answer, a 5xx/429, a failed read, an incomplete read), why. ``document``: the page as its server
+        just sent it (the hybrid read's fetch), given to the tab instead of being requested a second time."""
         trial.how = "rendered"
         watch = _Watch(tab, self._own, self._timeout)
         watch.attach()
         since = time.monotonic()
         try:
             try:
-                response = await tab.goto(job.url, wait_until="load", timeout=self._timeout * 1000)
+                response = await self._goto(tab, job.url, document)
             except PlaywrightError as error:
                 trial.error = explain_error((str(error).splitlines() or ["无法打开"])[0][:160], job.url, since)
                 trial.failure = describe_probe_error(trial.error, None, self._timeout).replace("首页", "页面")
@@ -359,11 +374,36 @@ class SiteWalker:
             return await self._replace(tab), trial.failure
         return tab, trial.incomplete
 
-    async def _read_html(self, job: _Job, trial: SitePage) -> str | None:
-        """Read the page from the HTML its server sends when no script writes what it shows; returns why the
+    async def _goto(self, tab: Page, url: str, document: _Document | None) -> Response | None:
+        """Load the page in the tab; with ``document``, the tab gets that answer instead of asking the server
+        again (its frames, scripts and data are requested as usual)."""
+        if document is None:
+            return await tab.goto(url, wait_until="load", timeout=self._timeout * 1000)
+        served = False
+
+        async def serve(route: Route) -> None:
+            nonlocal served
+            request = route.request
+            if served or not request.is_navigation_request() or request.frame != tab.main_frame:
+                await route.fallback()
+                return
+            served = True
+            await route.fulfill(status=document.status, body=document.body,
+                                headers={"content-type": document.content_type or "text/html"})
+
+        pattern = re.compile("^" + re.escape(document.url) + "$")
+        await tab.route(pattern, serve)
+        try:
+            return await tab.goto(document.url, wait_until="load", timeout=self._timeout * 1000)
+        finally:
+            with contextlib.suppress(PlaywrightError):
+                await tab.unroute(pattern, serve)
+
+    async def _read_html(self, job: _Job, trial: SitePage) -> tuple[str | None, _Document | None]:
+        """Read the page from the HTML its server sends when no script writes what it shows. Returns why the
         look failed ("" when it did not), or None when the page is to be rendered in a tab instead (its
-        scripts write or fetch content, it moves on by itself, or it is not an HTML page): the reasons are
-        kept in ``trial.render_reasons``."""
+        scripts write or fetch content, it moves on by itself, or it is not an HTML page: the reasons are
+        kept in ``trial.render_reasons``), with the answer the tab is then given."""
         since = time.monotonic()
         try:
             response = await self._context.request.get(job.url, timeout=self._timeout * 1000, max_redirects=10)
@@ -372,35 +412,36 @@ class SiteWalker:
                 trial.how = "html"
                 trial.final_url = response.url
                 trial.failure = f"页面返回 HTTP {trial.status}"
-                return trial.failure if trial.status >= 500 or trial.status in _STUMBLES else ""
+                return (trial.failure if trial.status >= 500 or trial.status in _STUMBLES else ""), None
             content_type = response.headers.get("content-type", "")
             if content_type and "html" not in content_type.lower():
-                return None
+                return None, None
             body = await response.body()
         except PlaywrightError as error:
             trial.how = "html"
             trial.error = explain_error((str(error).splitlines() or ["无法打开"])[0][:160], job.url, since)
             trial.failure = describe_probe_error(trial.error, None, self._timeout).replace("首页", "页面")
-            return trial.failure
+            return trial.failure, None
         html = decode_html(body[:_MAX_HTML], content_type)
         root = parse_document(html)
-        if root is None:
-            return None
         final_url = response.url
+        document = _Document(final_url, trial.status, content_type, body)
+        if root is None:
+            return None, document
         scripts = {url: await self._script(url) for url in script_sources(html, final_url, root)}
         reasons = (*walk_reasons(html), *render_reasons(html, final_url, scripts, root=root))
         if reasons:
             trial.render_reasons = tuple(reasons)
-            return None
+            return None, document
         trial.how = "html"
         trial.final_url, trial.seen_at = final_url, now()
         if not in_scope(final_url, self._scope) and job.depth > 0:
             trial.role, trial.note = PageRole.EXTERNAL, "跳转到站点范围以外"
-            return ""
+            return "", None
         self._interpret(job, trial, read_snapshot(html, final_url, self._footer_selector, root),
                         read_structure(html, final_url, root), static_links(html, final_url, self._links_limit, root),
                         html)
-        return ""
+        return "", None
 
     async def _script(self, url: str) -> str | None:
         """The text of one of the site's own scripts, fetched once per walk ("" when it is not there, None when
