@@ -185,9 +185,10 @@ def _open_rgb(png: bytes) -> Image.Image:
 
 
 def _to_png(image: Image.Image) -> bytes:
-    """Encode an image as PNG bytes."""
+    """Encode an image as PNG bytes (light compression: on the benchmark suite's evidence, level 1 encoded
+    1.4 times faster than level 6 for files 9% larger)."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=6)
+    image.save(buffer, format="PNG", optimize=False, compress_level=1)
     return buffer.getvalue()
 
 

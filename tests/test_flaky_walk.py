@@ -155,9 +155,10 @@ def _answer(path: str) -> tuple[int, str, bytes]:
     return 404, html, _html("页面不存在", "<h1>404 页面不存在</h1>")
 
 
-FIRST_FAILS = {"/tzgg/2.html": "503", "/api/list.json": "reset", "/js/rows.js": "503", "/robots.txt": "reset"}
+FIRST_FAILS = {"/tzgg/2.html": "503", "/api/list.json": "503", "/js/rows.js": "503", "/robots.txt": "reset"}
 """Paths whose first request fails, and how (a page's load is failed with a 503: Chromium itself repeats a
-navigation whose connection was reset, so a reset page would never reach the walk as a failure)."""
+navigation whose connection was reset, so a reset page would never reach the walk as a failure; it may repeat a
+reset data request too, depending on its connections, so the list's data fails once with a 503)."""
 ALWAYS_FAILS = {"/zwfw/": "503", "/api/partial.json": "reset"}
 
 

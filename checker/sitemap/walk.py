@@ -46,7 +46,16 @@ from checker.scenario import RetestSettings, SiteMapSettings
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage, facts_from_json
 from checker.sitemap.settling import wait_settled
 from checker.sitemap.static_read import read_snapshot, read_structure, walk_reasons
-from checker.sitemap.structure import OutLink, RoleView, followable, outgoing, page_name, page_role, pager_targets
+from checker.sitemap.structure import (
+    OutLink,
+    RoleView,
+    column_list,
+    followable,
+    outgoing,
+    page_name,
+    page_role,
+    pager_targets,
+)
 from checker.visit import describe_probe_error, now
 
 _HERE = resources.files("checker.sitemap")
@@ -64,6 +73,7 @@ _BLOCKED = [f"*.{suffix}{tail}" for suffix in ("png", "jpg", "jpeg", "gif", "web
                                                 "woff2", "ttf", "otf", "eot", "mp3", "mp4", "avi", "flv", "wmv",
                                                 "webm") for tail in ("", "?*")]
 _MAX_HTML = 3_000_000
+EMPTY_LIST_CONFIRMED = "栏目列表在HTML中为空，在浏览器中确认"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_FOLLOWED_FROM = (PageRole.ARTICLE, PageRole.FORM, PageRole.NEWMEDIA, PageRole.EXTERNAL)
 _SHAPING = {"document": "框架页面", "script": "脚本", "xhr": "数据请求", "fetch": "数据请求"}
@@ -337,6 +347,8 @@ class SiteWalker:
             again, document = await self._read_html(job, trial)
         rendered = again is None
         if rendered:
+            reasons, trial = trial.render_reasons, self._page(job)  # nothing of the HTML read is kept
+            trial.render_reasons = reasons
             tab, again = await self._attempt(tab, job, trial, document)
         self._keep(page, trial)
         self._retest_later(page, job, again or "")
@@ -438,9 +450,16 @@ class SiteWalker:
         if not in_scope(final_url, self._scope) and job.depth > 0:
             trial.role, trial.note = PageRole.EXTERNAL, "跳转到站点范围以外"
             return "", None
-        self._interpret(job, trial, read_snapshot(html, final_url, self._footer_selector, root),
-                        read_structure(html, final_url, root), static_links(html, final_url, self._links_limit, root),
-                        html)
+        self._classify(job, trial, read_snapshot(html, final_url, self._footer_selector, root),
+                       read_structure(html, final_url, root), static_links(html, final_url, self._links_limit, root),
+                       html)
+        if (trial.role is PageRole.COLUMN and trial.snapshot is not None and root.find(".//script") is not None
+                and not column_list(trial.snapshot, self._as_of)[1]):
+            # a list the HTML shows empty on a page with scripts: confirmed in the browser before anything is
+            # judged from it (a script the decision did not recognise may fill it)
+            trial.render_reasons = (EMPTY_LIST_CONFIRMED,)
+            return None, document
+        self._follow(trial, job)
         return "", None
 
     async def _script(self, url: str) -> str | None:
@@ -564,10 +583,10 @@ class SiteWalker:
         page.incomplete = await self._incomplete(tab, watch, settled=not page.note)
         self._interpret(job, page, snapshot_data, facts_data, link_data, html)
 
-    def _interpret(self, job: _Job, page: SitePage, snapshot_data: dict[str, Any], facts_data: dict[str, Any],
-                   link_data: dict[str, Any], html: str) -> None:
+    def _classify(self, job: _Job, page: SitePage, snapshot_data: dict[str, Any], facts_data: dict[str, Any],
+                  link_data: dict[str, Any], html: str) -> None:
         """Turn one read (the scripts' answers in a tab, or their twins from the HTML) into the map's page:
-        what it is, its name, the step that named it, and the links to follow from it."""
+        what it is, its name and the step that named it."""
         final_url = page.final_url
         snapshot = snapshot_from_json(snapshot_data)
         facts = facts_from_json(facts_data)
@@ -587,6 +606,11 @@ class SiteWalker:
             # an icon, a bare address or a block's 更多: name the step by the page it leads to
             step = page.name if page.path[-1] != "更多" else f"{page.name}（更多）"
             page.path = (*page.path[:-1], step)
+
+    def _interpret(self, job: _Job, page: SitePage, snapshot_data: dict[str, Any], facts_data: dict[str, Any],
+                   link_data: dict[str, Any], html: str) -> None:
+        """Turn one read into the map's page (:meth:`_classify`) and queue the links to follow from it."""
+        self._classify(job, page, snapshot_data, facts_data, link_data, html)
         self._follow(page, job)
 
     async def _incomplete(self, tab: Page, watch: _Watch | None, settled: bool) -> str:

@@ -1,0 +1,103 @@
+"""The walk's hybrid read: static pages read from their HTML, the rest rendered, and the same map as a walk
+that renders every page.
+
+The site has a static column, a column filled from JSON after ``load`` (a reason the decision knows), and a
+column whose script writes its list in a way the decision does not recognise (``Object.assign`` of
+``innerHTML``): the HTML read finds that list empty, so the page is confirmed in the browser before anything
+is judged from it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.async_api import async_playwright
+
+from checker.browser import launch_browser
+from checker.links.render_need import FETCHES_DATA
+from checker.scenario import SiteMapSettings
+from checker.sitemap.columns import list_items
+from checker.sitemap.model import PageRole, SiteMap
+from checker.sitemap.settling import SETTLE_SCRIPT
+from checker.sitemap.walk import EMPTY_LIST_CONFIRMED, SiteWalker
+from tests.aio import run_async
+from tests.corpus_server import serve_folder
+
+AS_OF = date(2020, 11, 6)
+FOOTER = "<div class='footer'>主办单位：示例县人民政府 网站标识码：4400000099 示ICP备12345678号</div>"
+NAV = ("<div class='nav'><a href='/'>首页</a><a href='/gzdt/'>工作动态</a><a href='/tzgg/'>通知公告</a>"
+       "<a href='/zcwj/'>政策文件</a></div>")
+
+
+def _page(title: str, main: str) -> str:
+    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>{NAV}"
+            f"<div class='main'>{main}</div>{FOOTER}</body></html>")
+
+
+def _rows(column: str) -> str:
+    return "".join(f"<li><a href='/{column}/{n}.html'>{column}第{n}条信息</a><span>2020-10-{n + 10:02d}</span></li>"
+                   for n in range(1, 4))
+
+
+def _site(folder: Path) -> None:
+    (folder / "index.html").write_text(_page("示例县", "<h3>要闻</h3><ul>" + _rows("gzdt") + "</ul>"), encoding="utf-8")
+    for column in ("gzdt", "tzgg", "zcwj"):
+        (folder / column).mkdir()
+        for n in range(1, 4):
+            body = f"<h1>{column}第{n}条信息</h1><p>发布时间：2020-10-{n + 10:02d}</p><p>{'正文内容。' * 30}</p>"
+            (folder / column / f"{n}.html").write_text(_page(f"{column}{n}", body), encoding="utf-8")
+    (folder / "gzdt" / "index.html").write_text(_page("工作动态", f"<ul class='list'>{_rows('gzdt')}</ul>"),
+                                                encoding="utf-8")
+    unusual = json.dumps(_rows("tzgg"), ensure_ascii=False)
+    (folder / "tzgg" / "index.html").write_text(_page(
+        "通知公告", "<ul class='list' id='list'></ul>"
+                    f"<script>Object.assign(document.getElementById('list'), {{innerHTML: {unusual}}});</script>"),
+        encoding="utf-8")
+    (folder / "api").mkdir()
+    (folder / "api" / "zcwj.json").write_text(json.dumps([
+        {"href": f"/zcwj/{n}.html", "title": f"zcwj第{n}条信息", "date": f"2020-10-{n + 10:02d}"} for n in range(1, 4)],
+        ensure_ascii=False), encoding="utf-8")
+    (folder / "zcwj" / "index.html").write_text(_page(
+        "政策文件", "<ul class='list' id='list'></ul><script>fetch('/api/zcwj.json').then(r => r.json()).then(rows => "
+                    "{ document.getElementById('list').innerHTML = rows.map(r => `<li><a href='${r.href}'>${r.title}"
+                    "</a><span>${r.date}</span></li>`).join(''); });</script>"), encoding="utf-8")
+
+
+async def _walk(base: str, read: str) -> SiteMap:
+    async with async_playwright() as playwright:
+        browser = await launch_browser(playwright)
+        try:
+            context = await browser.new_context()
+            await context.add_init_script(SETTLE_SCRIPT)
+            walker = SiteWalker(context, base, base, SiteMapSettings(read=read), as_of=AS_OF,
+                                page_timeout_seconds=15, max_list_pages=5)
+            return await walker.walk()
+        finally:
+            await browser.close()
+
+
+def _seen(site_map: SiteMap, base: str) -> dict[str, tuple[PageRole, str, tuple[str, ...]]]:
+    """Each page's role, name and list entries (the map as the checks read it)."""
+    return {url.removeprefix(base): (page.role, page.name, tuple(item.title for item in list_items([page], AS_OF)))
+            for url, page in site_map.pages.items()}
+
+
+@pytest.mark.browser
+def test_hybrid_walk_reads_static_pages_from_html_and_maps_the_site_as_rendering_does(tmp_path: Path) -> None:
+    _site(tmp_path)
+    with serve_folder(tmp_path) as base:
+        hybrid = run_async(_walk(base, "hybrid"))
+        rendered = run_async(_walk(base, "browser"))
+    assert _seen(hybrid, base) == _seen(rendered, base)
+    page = hybrid.page
+    how = {url.removeprefix(base): p.how for url, p in hybrid.pages.items()}
+    assert how.pop("tzgg/") == how.pop("zcwj/") == "rendered"
+    assert set(how.values()) == {"html"}, how  # the home page too: this walk was not handed the home tab
+    assert page(base + "tzgg/").render_reasons == (EMPTY_LIST_CONFIRMED,)
+    assert FETCHES_DATA in page(base + "zcwj/").render_reasons
+    for column in ("gzdt", "tzgg", "zcwj"):
+        assert len(list_items([page(base + f"{column}/")], AS_OF)) == 3, column
+    assert all(p.how == "rendered" and not p.render_reasons for p in rendered.pages.values())
