@@ -17,6 +17,8 @@ import pytest
 from playwright.async_api import async_playwright
 
 from checker.browser import launch_browser
+from checker.demo.fault_run import demo_suite_at
+from checker.demo.server import DemoServer
 from checker.links.render_need import FETCHES_DATA
 from checker.scenario import SiteMapSettings
 from checker.sitemap.columns import list_items
@@ -66,13 +68,13 @@ def _site(folder: Path) -> None:
                     "</a><span>${r.date}</span></li>`).join(''); });</script>"), encoding="utf-8")
 
 
-async def _walk(base: str, read: str) -> SiteMap:
+async def _walk(base: str, read: str, as_of: date = AS_OF) -> SiteMap:
     async with async_playwright() as playwright:
         browser = await launch_browser(playwright)
         try:
             context = await browser.new_context()
             await context.add_init_script(SETTLE_SCRIPT)
-            walker = SiteWalker(context, base, base, SiteMapSettings(read=read), as_of=AS_OF,
+            walker = SiteWalker(context, base, base, SiteMapSettings(read=read), as_of=as_of,
                                 page_timeout_seconds=15, max_list_pages=5)
             return await walker.walk()
         finally:
@@ -101,3 +103,19 @@ def test_hybrid_walk_reads_static_pages_from_html_and_maps_the_site_as_rendering
     for column in ("gzdt", "tzgg", "zcwj"):
         assert len(list_items([page(base + f"{column}/")], AS_OF)) == 3, column
     assert all(p.how == "rendered" and not p.render_reasons for p in rendered.pages.values())
+
+
+@pytest.mark.browser
+def test_the_script_built_demo_template_maps_alike_in_both_reads() -> None:
+    """The demo's 交通运输局 channel writes its lists, hub blocks, pager and 信息公开 tree by script from a
+    common file (whose escaping regex holds a quote): the hybrid walk renders those pages and maps the channel
+    exactly as a walk that renders everything."""
+    with DemoServer(port=0) as server:
+        suite = demo_suite_at(server.base_url)
+        site = next(s for s in suite.sites if s.url.rstrip("/").endswith("/bm/jtj"))
+        hybrid = run_async(_walk(site.url, "hybrid", suite.as_of))
+        rendered = run_async(_walk(site.url, "browser", suite.as_of))
+    assert _seen(hybrid, site.url) == _seen(rendered, site.url)
+    assert len(hybrid.pages) > 50
+    from_html = [page for page in hybrid.pages.values() if page.how == "html"]
+    assert from_html and len(from_html) < len(hybrid.pages)  # articles from their HTML, lists rendered

@@ -138,3 +138,29 @@ def test_a_window_onload_function_runs_and_a_click_handler_does_not() -> None:
     clicks = page("<ul id='l'></ul><script>document.getElementById('l').onclick = function () {"
                   " this.innerHTML = ''; };</script>")
     assert render_reasons(clicks, URL) == ()
+
+
+REGEX_LIBRARY = r"""
+function escapeText(text) {
+  return String(text).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", '"': "&quot;" }[c]; });
+}
+function half(a, b) { return a / 2 + b / 2; }
+var slash = /\/+$/, quote = /'/;
+function fillBlocks() {
+  document.querySelectorAll("[data-col]").forEach(function (el) {
+    fetch("/api/list?col=" + el.getAttribute("data-col")).then(function (r) { return r.json(); })
+      .then(function (items) { el.innerHTML = items.map(escapeText).join(""); });
+  });
+}
+"""
+
+
+def test_quotes_inside_regular_expressions_do_not_hide_the_functions_after_them() -> None:
+    """A regex literal holding a quote (``/[&<>"]/g``) once read as an open string, so the functions after it
+    were swallowed and a page calling one of them was read from its HTML with its lists empty."""
+    head = "<script src='/static/site.js'></script>"
+    scripts = {"http://127.0.0.1:8000/static/site.js": REGEX_LIBRARY}
+    hub = page("<ul class='u-list' data-col='jtdt'></ul><script>setTimeout(function () { fillBlocks(); }, 400);"
+               "</script>", head)
+    assert {WRITES_PAGE, FETCHES_DATA} <= set(render_reasons(hub, URL, scripts))
+    assert render_reasons(page("<p>正文</p><script>var x = half(4, 2);</script>", head), URL, scripts) == ()

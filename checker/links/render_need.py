@@ -149,9 +149,47 @@ _DECLARATION = re.compile(
 _QUOTES = "'\"`"
 
 
+def _regex_end(code: str, start: int) -> int:
+    """The index of the ``/`` closing a regular-expression literal opened at ``start`` (a ``/`` inside a
+    character class or escaped does not close it); -1 when the line ends first (then it was a division)."""
+    index = start + 1
+    in_class = False
+    while index < len(code) and code[index] != "\n":
+        char = code[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "/" and not in_class:
+            return index
+        index += 1
+    return -1
+
+
+_REGEX_AFTER = frozenset("(,=:[!&|?{};+-*%<>~^")
+_REGEX_AFTER_WORDS = frozenset({"return", "typeof", "case", "in", "of", "void"})
+
+
+def _opens_regex(code: str, index: int) -> bool:
+    """Whether the ``/`` at ``index`` starts a regular-expression literal: what precedes it cannot end a
+    value (an operator, an opening bracket, a comma, ``return`` …), so it is not a division."""
+    end = index - 1
+    while end >= 0 and code[end] in " \t\r\n":
+        end -= 1
+    if end < 0 or code[end] in _REGEX_AFTER:
+        return True
+    start = end
+    while start >= 0 and (code[start].isalnum() or code[start] in "_$"):
+        start -= 1
+    return code[start + 1:end + 1] in _REGEX_AFTER_WORDS
+
+
 def _block_end(code: str, start: int) -> int:
-    """The index just past the ``}`` matching the ``{`` at ``start`` (strings and comments skipped roughly;
-    the end of the text when it never closes)."""
+    """The index just past the ``}`` matching the ``{`` at ``start`` (strings, regular-expression literals and
+    comments skipped roughly; the end of the text when it never closes)."""
     depth = 0
     index = start
     while index < len(code):
@@ -169,6 +207,10 @@ def _block_end(code: str, start: int) -> int:
             if index < 0:
                 return len(code)
             index += 1
+        elif char == "/" and _opens_regex(code, index):
+            end = _regex_end(code, index)
+            if end > 0:
+                index = end
         elif char == "{":
             depth += 1
         elif char == "}":
