@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from checker.sitemap.model import PageRole, SiteMap
 from checker.sitemap.settling import SETTLE_SCRIPT
 from checker.sitemap.walk import EMPTY_LIST_CONFIRMED, SiteWalker
 from tests.aio import run_async
-from tests.corpus_server import serve_folder
+from tests.corpus_server import serve_folder, serve_handler
 
 AS_OF = date(2020, 11, 6)
 FOOTER = "<div class='footer'>主办单位：示例县人民政府 网站标识码：4400000099 示ICP备12345678号</div>"
@@ -119,3 +120,49 @@ def test_the_script_built_demo_template_maps_alike_in_both_reads() -> None:
     assert len(hybrid.pages) > 50
     from_html = [page for page in hybrid.pages.values() if page.how == "html"]
     assert from_html and len(from_html) < len(hybrid.pages)  # articles from their HTML, lists rendered
+
+
+CHALLENGE = ("<html><head><meta charset='utf-8'></head><body><script>document.cookie = 'passed=1; path=/';"
+             "location.reload();</script></body></html>")
+
+
+class _Guarded(BaseHTTPRequestHandler):
+    """A site behind an anti-robot check (as many portals are): without its cookie, every page answers 412
+    with a script that sets the cookie and reloads."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        """The page when the cookie is there, else the check."""
+        passed = "passed=1" in (self.headers.get("Cookie") or "")
+        path = self.path.split("?")[0]
+        if not passed:
+            status, body = 412, CHALLENGE
+        elif path == "/":
+            status, body = 200, _page("示例县", "<h3>要闻</h3><ul>" + _rows("gzdt") + "</ul>")
+        elif path == "/gzdt/":
+            status, body = 200, _page("工作动态", f"<ul class='list'>{_rows('gzdt')}</ul>")
+        elif path.startswith("/gzdt/") and path.endswith(".html"):
+            status, body = 200, _page("动态", f"<h1>动态</h1><p>发布时间：2020-10-12</p><p>{'正文。' * 30}</p>")
+        else:
+            status, body = 404, _page("不存在", "<h1>404</h1>")
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.mark.browser
+def test_a_page_refused_to_robots_is_confirmed_in_the_browser() -> None:
+    """The first answers are 412 checks: the hybrid read hands them to the browser (the cookie its script sets
+    is the context's, so the later HTML reads carry it too) and maps the site as rendering does."""
+    with serve_handler(_Guarded) as base:
+        hybrid = run_async(_walk(base, "hybrid"))
+        rendered = run_async(_walk(base, "browser"))
+    assert _seen(hybrid, base) == _seen(rendered, base)
+    column = hybrid.page(base + "gzdt/")
+    assert column.complete and len(list_items([column], AS_OF)) == 3
+    assert any(page.how == "html" for page in hybrid.pages.values())

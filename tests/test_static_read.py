@@ -15,6 +15,7 @@ from playwright.sync_api import Page, Route
 
 from benchmarks.suite_site import build_suite
 from checker.htmlpage import decode_html
+from checker.links.render_need import MOVES_ON as RENDER_MOVES
 from checker.links.render_need import render_reasons, script_sources
 from checker.observe import _SNAPSHOT_JS
 from checker.sitemap.static_read import FRAMESET, MOVES_ON, clean, read_snapshot, read_structure, walk_reasons
@@ -140,7 +141,16 @@ def test_generated_templates_read_alike(page: Page, template: str) -> None:
 
 def test_pages_that_move_on_or_are_framesets_are_rendered() -> None:
     assert walk_reasons('<meta http-equiv="refresh" content="0;url=/new/">') == [MOVES_ON]
-    assert walk_reasons("<script>window.location.href = '/new/';</script>") == [MOVES_ON]
-    assert walk_reasons("<script>if (a == b) location.replace('/m/')</script>") == [MOVES_ON]
+    assert walk_reasons("<META HTTP-EQUIV='Refresh' CONTENT='3; URL=http://x.gov.cn/'>") == [MOVES_ON]
+    assert walk_reasons('<meta http-equiv="refresh" content="300">') == []  # reloads itself: stays
     assert walk_reasons("<frameset><frame src='a.html'></frameset>") == [FRAMESET]
-    assert walk_reasons("<script>if (location.href == x) {}</script><p>location = 上海</p>") == []
+    assert walk_reasons("<p>location = 上海</p>") == []
+
+
+def test_scripts_that_send_the_visitor_elsewhere_make_the_page_rendered() -> None:
+    def moves(script: str) -> bool:
+        return RENDER_MOVES in render_reasons(f"<html><body><p>正文</p><script>{script}</script></body></html>", URL)
+
+    assert moves("window.location.href = '/new/';") and moves("if (a == b) location.replace('/m/')")
+    assert moves("setTimeout(function () { location.reload(); }, 10)")  # an anti-robot check's second load
+    assert not moves("if (location.href == x) { y(); }") and not moves("function go() { location.href = '/'; }")

@@ -15,7 +15,8 @@ by scripts:
 - a lazy image whose address is not in the HTML (no ``src`` and no ``data-src``-like attribute);
 - a frame whose content is not a page of its own (``srcdoc``, or no ``src``): a frame with ``src`` is a page
   the crawl opens by itself;
-- a ``<noscript>`` fallback with content: the page shows something else when scripts run.
+- a ``<noscript>`` fallback with content: the page shows something else when scripts run;
+- a script that sends the visitor elsewhere when the page loads (``location.href = …``, ``location.replace``).
 
 Well-known libraries (jQuery, Bootstrap …) and other sites' scripts (statistics) are not read: they do not
 write the site's content by themselves; what calls them is inline or in the site's own files, which are.
@@ -42,6 +43,7 @@ LAZY_IMAGE = "懒加载图片的地址不在HTML中"
 SCRIPT_FRAME = "框架内容由脚本或 srcdoc 给出"
 NOSCRIPT = "页面有 noscript 后备内容"
 UNREAD_SCRIPT = "站内脚本未能读取"
+MOVES_ON = "脚本使页面跳转"
 
 _WRITES = re.compile(
     r"\.(?:innerHTML|outerHTML)\s*[+]?=|insertAdjacentHTML|document\.write(?:ln)?\s*\(|"
@@ -50,6 +52,9 @@ _WRITES = re.compile(
     r"\.(?:innerText|textContent)\s*=")
 _FETCHES = re.compile(r"\bfetch\s*\(|XMLHttpRequest|\$\.(?:ajax|get|getJSON|post)\s*\(|\baxios\b|jsonp",
                       re.IGNORECASE)
+_MOVES = re.compile(r"\blocation(?:\.href)?\s*=(?!=)|\blocation\.(?:replace|assign|reload)\s*\(")
+"""A script sending the visitor elsewhere (or reloading the page, as anti-robot checks do once they have set
+their cookie): what a visitor reads is where it lands."""
 _PAGER = re.compile(r"createPageHTML|laypage|pagination\s*\(|\.pager?\s*\(|下一页|尾页|totalPage|pageCount",
                     re.IGNORECASE)
 _FRAMEWORKS = re.compile(r"(?:^|[/._-])(?:vue|react|react-dom|angular|svelte)(?:[._-]|$)", re.IGNORECASE)
@@ -321,6 +326,8 @@ def render_reasons(html: str, page_url: str, scripts: Mapping[str, str | None] |
         reasons.append(WRITES_PAGE)
     if _FETCHES.search(code):
         reasons.append(FETCHES_DATA)
+    if _MOVES.search(code):
+        reasons.append(MOVES_ON)
     if _lazy_without_address(root):
         reasons.append(LAZY_IMAGE)
     if _script_frame(root):

@@ -61,13 +61,12 @@ _NOT_TEXT_INPUTS = {"hidden", "submit", "button", "image", "reset", "checkbox", 
 _INPUT_TYPES = {"text", "search", "email", "tel", "url", "password", "number", "date", "datetime-local", "month",
                 "week", "time", "color", "range", "file", *_NOT_TEXT_INPUTS}
 _MAX_LINKS = 30000
-_REFRESH = re.compile(r"<meta[^>]+http-equiv\s*=\s*[\"']?refresh", re.IGNORECASE)
-_SCRIPT_MOVES = re.compile(r"<script\b[^>]*>[^<]*?(?:\blocation(?:\.href)?\s*=[^=]|location\.(?:replace|assign)\s*\()",
-                           re.IGNORECASE | re.DOTALL)
+_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?refresh[^>]*>", re.IGNORECASE)
+_REFRESH_TARGET = re.compile(r"content\s*=\s*[\"']?\s*\d*\s*[;,]?\s*url\s*=", re.IGNORECASE)
 _UNSAFE = re.compile(r'[^\x21-\x7e]|["<>`]')
 _FRAMESET = re.compile(r"<frameset\b", re.IGNORECASE)
 
-MOVES_ON = "页面会自动跳转"
+MOVES_ON = "页面会自动跳转到其他地址"
 FRAMESET = "页面由框架集组成"
 
 
@@ -86,10 +85,10 @@ def browser_form(url: str) -> str:
 
 def walk_reasons(html: str) -> list[str]:
     """Why the walk opens a page in the browser although no script writes it: a page that moves on by itself
-    (a meta refresh or a script setting ``location``) must be read where it lands, and a frameset page's
-    body is its frames."""
+    (a meta refresh to another address; scripts that do are :mod:`checker.links.render_need`'s) must be read
+    where it lands, and a frameset page's body is its frames. A refresh without an address only reloads."""
     reasons = []
-    if _REFRESH.search(html) or _SCRIPT_MOVES.search(html):
+    if any(_REFRESH_TARGET.search(tag) for tag in _REFRESH.findall(html)):
         reasons.append(MOVES_ON)
     if _FRAMESET.search(html):
         reasons.append(FRAMESET)

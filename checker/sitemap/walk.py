@@ -84,6 +84,9 @@ _PASSING = ("err_connection_reset", "err_connection_closed", "err_connection_abo
             "err_timed_out", "err_http2", "err_quic", "err_network_changed", "err_socket")
 """Request failures that look like a server stumbling for a moment, not like a service that is gone."""
 _STUMBLES = frozenset({408, 425, 429})
+_GONE = frozenset({404, 410})
+_CHECK_WAIT_SECONDS = 3
+"""Answers that say the page is not there: the hybrid read takes them as they are, without a browser."""
 _IN_PLACE_JS = """() => {
   const kinds = {script: '脚本', xmlhttprequest: '数据请求', fetch: '数据请求', iframe: '框架页面', frame: '框架页面'};
   const failed = performance.getEntriesByType('resource')
@@ -367,6 +370,12 @@ class SiteWalker:
         watch = _Watch(tab, self._own, self._timeout)
         watch.attach()
         since = time.monotonic()
+        documents: list[Response] = []
+
+        def keep(response: Response) -> None:
+            documents.append(response)
+
+        tab.on("response", keep)
         try:
             try:
                 response = await self._goto(tab, job.url, document)
@@ -375,6 +384,9 @@ class SiteWalker:
                 trial.failure = describe_probe_error(trial.error, None, self._timeout).replace("首页", "页面")
                 return await self._replace(tab), trial.failure
             trial.status = response.status if response else None
+            if (trial.status is not None and 400 <= trial.status < 500 and trial.status not in _GONE
+                    and trial.status not in _STUMBLES):
+                trial.status = await self._past_check(tab, response, documents) or trial.status
             if trial.status is not None and trial.status >= 400:
                 trial.failure = f"页面返回 HTTP {trial.status}"
                 transient = trial.status >= 500 or trial.status in _STUMBLES
@@ -382,9 +394,35 @@ class SiteWalker:
             await self._read_loaded(tab, job, tab.url, trial, watch)
         finally:
             watch.detach()
+            with contextlib.suppress(Exception):
+                tab.remove_listener("response", keep)
         if trial.snapshot is None and trial.failure:  # the read itself failed: the tab may be stuck
             return await self._replace(tab), trial.failure
         return tab, trial.incomplete
+
+    async def _past_check(self, tab: Page, refused: Response | None, responses: list[Response]) -> int | None:
+        """The status of the page a refusal (401, 403, 412 …) led to by itself: an anti-robot check answers
+        with a script that sets a cookie and loads the page again, which a browser passes. ``responses``: the
+        tab's responses since the load began. Waits a moment for that second load; None when the page stayed
+        where it was."""
+        def main_document(response: Response) -> bool:
+            request = response.request
+            try:
+                return (response is not refused and request.is_navigation_request()
+                        and request.frame == tab.main_frame)
+            except PlaywrightError:
+                return False
+
+        try:
+            again = next((response for response in reversed(responses) if main_document(response)), None)
+            if again is None:
+                wait = min(self._settings.settle_seconds, _CHECK_WAIT_SECONDS) * 1000
+                again = await tab.wait_for_event("response", predicate=main_document, timeout=wait)
+            await tab.wait_for_load_state("load", timeout=self._timeout * 1000)
+        except (PlaywrightError, TimeoutError):
+            return None
+        return again.status
+
 
     async def _goto(self, tab: Page, url: str, document: _Document | None) -> Response | None:
         """Load the page in the tab; with ``document``, the tab gets that answer instead of asking the server
@@ -420,15 +458,19 @@ class SiteWalker:
         try:
             response = await self._context.request.get(job.url, timeout=self._timeout * 1000, max_redirects=10)
             trial.status = response.status
-            if trial.status >= 400:
+            transient = trial.status >= 500 or trial.status in _STUMBLES
+            if trial.status in _GONE or transient:
                 trial.how = "html"
                 trial.final_url = response.url
                 trial.failure = f"页面返回 HTTP {trial.status}"
-                return (trial.failure if trial.status >= 500 or trial.status in _STUMBLES else ""), None
+                return (trial.failure if transient else ""), None
             content_type = response.headers.get("content-type", "")
             if content_type and "html" not in content_type.lower():
                 return None, None
             body = await response.body()
+            if trial.status >= 400:  # refused to a robot (401, 403, 412 …): the browser may pass the check
+                trial.render_reasons = (f"页面返回 HTTP {trial.status}，在浏览器中确认",)
+                return None, _Document(response.url, trial.status, content_type, body)
         except PlaywrightError as error:
             trial.how = "html"
             trial.error = explain_error((str(error).splitlines() or ["无法打开"])[0][:160], job.url, since)
