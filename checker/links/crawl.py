@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -357,10 +357,16 @@ class SiteCrawler:
             self._note_unrendered(str(error))
             return await self._accept_static(url, depth, fetched, (*reasons, f"未能渲染，按HTML读取：{error}"))
         spoiled = True
+        side = _render_side()
+        answer = None
+        if fetched is not None and fetched.html is not None and fetched.status < 400:
+            answer = side.Answer(fetched.final_url, fetched.status, "text/html; charset=utf-8", fetched.html)
         try:
-            page = await _render_side().render_links(tab, url, self._scope, self._timeout_ms / 1000,
-                                                     self._settings.max_links_per_page,
-                                                     self._settings.settle_seconds)
+            page = await side.render_links(tab, url, self._scope, self._timeout_ms / 1000,
+                                           self._settings.max_links_per_page, self._settings.settle_seconds,
+                                           answer)
+            if answer is not None and fetched is not None:  # the fetch followed the redirects, not the tab
+                page = replace(page, redirects=fetched.redirects)
             spoiled = page.spoiled
         finally:
             await tabs.give_back(tab, spoiled)

@@ -83,13 +83,52 @@ def _redirect_chain(response: Response | None) -> tuple[str, ...]:
     return tuple(reversed(chain)) if len(chain) > 1 else ()
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A page as its server just sent it (fetched to decide whether it needs a browser): given to the tab that
+    renders it, so the page is not requested a second time."""
+
+    url: str
+    status: int
+    content_type: str
+    body: bytes | str
+
+
+async def goto_answered(tab: Page, answer: Answer, timeout_seconds: float) -> Response | None:
+    """Load ``answer.url`` in the tab with ``answer`` as the document (its frames, scripts and data are
+    requested as usual; a later load of the same address, such as a reload, goes to the server)."""
+    served = False
+
+    async def serve(route: Route) -> None:
+        nonlocal served
+        request = route.request
+        if served or not request.is_navigation_request() or request.frame != tab.main_frame:
+            await route.fallback()
+            return
+        served = True
+        await route.fulfill(status=answer.status, body=answer.body,
+                            headers={"content-type": answer.content_type or "text/html; charset=utf-8"})
+
+    pattern = re.compile("^" + re.escape(answer.url) + "$")
+    await tab.route(pattern, serve)
+    try:
+        return await tab.goto(answer.url, wait_until="load", timeout=timeout_seconds * 1000)
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            await tab.unroute(pattern, serve)
+
+
 async def render_links(tab: Page, url: str, scope: str, timeout_seconds: float, limit: int,
-                       settle_seconds: float = 4) -> RenderedPage:
+                       settle_seconds: float = 4, answer: Answer | None = None) -> RenderedPage:
     """Open ``url`` in the tab and, when it is a page in ``scope``, read up to ``limit`` links once it has
     settled (its data requests done and its DOM quiet, at most ``settle_seconds`` after ``load``): a list a
-    script fills from data after ``load`` is read, not raced."""
+    script fills from data after ``load`` is read, not raced. ``answer``: the page as it was just fetched,
+    rendered without asking the server again."""
     try:
-        response = await tab.goto(url, wait_until="load", timeout=timeout_seconds * 1000)
+        if answer is not None:
+            response = await goto_answered(tab, answer, timeout_seconds)
+        else:
+            response = await tab.goto(url, wait_until="load", timeout=timeout_seconds * 1000)
     except PlaywrightError as error:
         message = (str(error).splitlines() or ["无法打开"])[0][:160]
         # Chromium's error page may still cut into the tab's next navigation.

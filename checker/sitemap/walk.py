@@ -30,13 +30,14 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Page, Request, Response, Route
+from playwright.async_api import BrowserContext, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
 from checker.htmlpage import decode_html, parse_html
 from checker.links.crawl import TAB_PAGES
 from checker.links.render_need import render_reasons, script_sources
+from checker.links.render_tab import Answer, goto_answered
 from checker.links.static_links import parse_document, static_links
 from checker.netguard import explain_error
 from checker.observe import _SNAPSHOT_JS, navigated_away, snapshot_from_json
@@ -195,16 +196,6 @@ async def settle(page: Page, settings: SiteMapSettings) -> str:
     return f"页面在{settings.settle_seconds:g}秒内仍在加载，按当时所见读取"
 
 
-@dataclass(frozen=True)
-class _Document:
-    """A page as its server sent it to the hybrid read: handed to the tab that renders it, not fetched again."""
-
-    url: str
-    status: int
-    content_type: str
-    body: bytes
-
-
 @dataclass(order=True)
 class _Job:
     rank: tuple[int, int, int]
@@ -344,7 +335,7 @@ class SiteWalker:
         await self._politeness.wait_turn(job.url)
         self._first_look.setdefault(job.url, time.monotonic())
         page.attempt_times = (*page.attempt_times, now())
-        document: _Document | None = None
+        document: Answer | None = None
         again: str | None = None
         if self._settings.read == "hybrid":
             again, document = await self._read_html(job, trial)
@@ -362,7 +353,7 @@ class SiteWalker:
                         list_page=job.list_page)
 
     async def _attempt(self, tab: Page, job: _Job, trial: SitePage,
-                       document: _Document | None = None) -> tuple[Page, str]:
+                       document: Answer | None = None) -> tuple[Page, str]:
         """Load and read the page once into ``trial``; returns the tab to go on with and, when the look failed
         (no answer, a 5xx/429, a failed read, an incomplete read), why. ``document``: the page as its server
         just sent it (the hybrid read's fetch), given to the tab instead of being requested a second time."""
@@ -424,32 +415,14 @@ class SiteWalker:
         return again.status
 
 
-    async def _goto(self, tab: Page, url: str, document: _Document | None) -> Response | None:
+    async def _goto(self, tab: Page, url: str, document: Answer | None) -> Response | None:
         """Load the page in the tab; with ``document``, the tab gets that answer instead of asking the server
         again (its frames, scripts and data are requested as usual)."""
         if document is None:
             return await tab.goto(url, wait_until="load", timeout=self._timeout * 1000)
-        served = False
+        return await goto_answered(tab, document, self._timeout)
 
-        async def serve(route: Route) -> None:
-            nonlocal served
-            request = route.request
-            if served or not request.is_navigation_request() or request.frame != tab.main_frame:
-                await route.fallback()
-                return
-            served = True
-            await route.fulfill(status=document.status, body=document.body,
-                                headers={"content-type": document.content_type or "text/html"})
-
-        pattern = re.compile("^" + re.escape(document.url) + "$")
-        await tab.route(pattern, serve)
-        try:
-            return await tab.goto(document.url, wait_until="load", timeout=self._timeout * 1000)
-        finally:
-            with contextlib.suppress(PlaywrightError):
-                await tab.unroute(pattern, serve)
-
-    async def _read_html(self, job: _Job, trial: SitePage) -> tuple[str | None, _Document | None]:
+    async def _read_html(self, job: _Job, trial: SitePage) -> tuple[str | None, Answer | None]:
         """Read the page from the HTML its server sends when no script writes what it shows. Returns why the
         look failed ("" when it did not), or None when the page is to be rendered in a tab instead (its
         scripts write or fetch content, it moves on by itself, or it is not an HTML page: the reasons are
@@ -470,7 +443,7 @@ class SiteWalker:
             body = await response.body()
             if trial.status >= 400:  # refused to a robot (401, 403, 412 …): the browser may pass the check
                 trial.render_reasons = (f"页面返回 HTTP {trial.status}，在浏览器中确认",)
-                return None, _Document(response.url, trial.status, content_type, body)
+                return None, Answer(response.url, trial.status, content_type, body)
         except PlaywrightError as error:
             trial.how = "html"
             trial.error = explain_error((str(error).splitlines() or ["无法打开"])[0][:160], job.url, since)
@@ -479,7 +452,7 @@ class SiteWalker:
         html = decode_html(body[:_MAX_HTML], content_type)
         root = parse_document(html)
         final_url = response.url
-        document = _Document(final_url, trial.status, content_type, body)
+        document = Answer(final_url, trial.status, content_type, body)
         if root is None:
             return None, document
         scripts = {url: await self._script(url) for url in script_sources(html, final_url, root)}
