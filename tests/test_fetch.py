@@ -132,6 +132,9 @@ class _Answer:
     async def body(self) -> bytes:
         return "<html><body><h1>政策文件</h1></body></html>".encode()
 
+    async def dispose(self) -> None:
+        """Nothing is held: the body is made on demand."""
+
 
 def test_a_failed_look_is_not_remembered_and_a_later_ask_fetches_afresh() -> None:
 

@@ -113,36 +113,48 @@ class TabPool:
         self._context = context
         self._size = size
         self._made = 0
-        self._idle: asyncio.Queue[Page] = asyncio.Queue()
+        self._idle: list[Page] = []
+        self._changed = asyncio.Condition()
         self._opened: dict[int, int] = {}
         self._all: set[Page] = set()
 
     async def borrow(self) -> Page:
-        """An idle tab, a new one while fewer than ``size`` exist, else wait for one."""
-        if self._idle.empty() and self._made < self._size:
+        """An idle tab, a new one while fewer than ``size`` exist, else wait until a tab is given back or a
+        worn one is closed (its place is then made again)."""
+        async with self._changed:
+            while not self._idle and self._made >= self._size:
+                await self._changed.wait()
+            if self._idle:
+                return self._idle.pop()
             if self._context is None:
                 raise ValueError("rendering needs a browser context")
             self._made += 1
-            try:
-                context = self._context if not callable(self._context) else await self._context()
-                tab = await _render_side().new_tab(context)
-            except BaseException:
+        try:
+            context = self._context if not callable(self._context) else await self._context()
+            tab = await _render_side().new_tab(context)
+        except BaseException:
+            async with self._changed:
                 self._made -= 1
-                raise
-            self._all.add(tab)
-            return tab
-        return await self._idle.get()
+                self._changed.notify()
+            raise
+        self._all.add(tab)
+        return tab
 
     async def give_back(self, tab: Page, spoiled: bool) -> None:
-        """Return a tab after one page; a spoiled or worn tab is closed, and a new one is made on demand."""
+        """Return a tab after one page; a spoiled or worn tab is closed, and a new one is made on demand (a
+        page waiting for a tab is woken either way)."""
         opened = self._opened[id(tab)] = self._opened.get(id(tab), 0) + 1
         if spoiled or opened % TAB_PAGES == 0:
             self._all.discard(tab)
             self._opened.pop(id(tab), None)
-            self._made -= 1
             await _render_side().close_tab(tab)
+            async with self._changed:
+                self._made -= 1
+                self._changed.notify()
             return
-        self._idle.put_nowait(tab)
+        async with self._changed:
+            self._idle.append(tab)
+            self._changed.notify()
 
     async def close(self) -> None:
         """Close every tab the pool made."""

@@ -2,9 +2,12 @@
 
 Home → navigation (dropdowns included) → hub pages → their menus, tiles and directories → columns → their
 list pages (pagination written by scripts included) → articles; plus the 网站地图 page and 更多 links. Each
-page is opened once, in a browser tab, and read when the page has settled: a list a script fills after
-``load`` is waited for (the network and the DOM go quiet), never a fixed sleep. Images, media and fonts are
-not downloaded. What the budgets cut is said in the map's notes.
+page is requested once. With the default ``hybrid`` read its HTML is read first: a page no script writes
+(:mod:`checker.links.render_need` decides) is read from it by :mod:`checker.sitemap.static_read`, which gives
+what the page scripts give in a tab; any other page is rendered in a browser tab from that same answer and read
+when it has settled: a list a script fills after ``load`` is waited for (the network and the DOM go quiet),
+never a fixed sleep. The ``browser`` read renders every page. Images, media and fonts are not downloaded.
+What the budgets cut is said in the map's notes.
 
 A government server drops requests. A page whose load failed (no answer, reset, 5xx/429) or whose read is
 incomplete (one of the site's frames, scripts or data requests failed, or had not finished when the page
@@ -34,6 +37,7 @@ from playwright.async_api import BrowserContext, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
+from checker.fetch import dispose
 from checker.htmlpage import decode_html, parse_html
 from checker.links.crawl import TAB_PAGES
 from checker.links.render_need import render_reasons, script_sources
@@ -414,7 +418,6 @@ class SiteWalker:
             return None
         return again.status
 
-
     async def _goto(self, tab: Page, url: str, document: Answer | None) -> Response | None:
         """Load the page in the tab; with ``document``, the tab gets that answer instead of asking the server
         again (its frames, scripts and data are requested as usual)."""
@@ -430,17 +433,20 @@ class SiteWalker:
         since = time.monotonic()
         try:
             response = await self._context.request.get(job.url, timeout=self._timeout * 1000, max_redirects=10)
-            trial.status = response.status
-            transient = trial.status >= 500 or trial.status in _STUMBLES
-            if trial.status in _GONE or transient:
-                trial.how = "html"
-                trial.final_url = response.url
-                trial.failure = f"页面返回 HTTP {trial.status}"
-                return (trial.failure if transient else ""), None
-            content_type = response.headers.get("content-type", "")
-            if content_type and "html" not in content_type.lower():
-                return None, None
-            body = await response.body()
+            try:
+                trial.status = response.status
+                transient = trial.status >= 500 or trial.status in _STUMBLES
+                if trial.status in _GONE or transient:
+                    trial.how = "html"
+                    trial.final_url = response.url
+                    trial.failure = f"页面返回 HTTP {trial.status}"
+                    return (trial.failure if transient else ""), None
+                content_type = response.headers.get("content-type", "")
+                if content_type and "html" not in content_type.lower():
+                    return None, None
+                body = await response.body()
+            finally:
+                await dispose(response)
             if trial.status >= 400:  # refused to a robot (401, 403, 412 …): the browser may pass the check
                 trial.render_reasons = (f"页面返回 HTTP {trial.status}，在浏览器中确认",)
                 return None, Answer(response.url, trial.status, content_type, body)
@@ -487,11 +493,14 @@ class SiteWalker:
     async def _fetch_script(self, url: str) -> str | None:
         try:
             response = await self._context.request.get(url, timeout=self._timeout * 1000, max_redirects=5)
-            if response.status >= 500 or response.status in _STUMBLES:
-                return None
-            if response.status >= 400:
-                return ""
-            return (await response.body())[:_MAX_HTML].decode("utf-8", errors="replace")
+            try:
+                if response.status >= 500 or response.status in _STUMBLES:
+                    return None
+                if response.status >= 400:
+                    return ""
+                return (await response.body())[:_MAX_HTML].decode("utf-8", errors="replace")
+            finally:
+                await dispose(response)
         except PlaywrightError:
             return None
 
