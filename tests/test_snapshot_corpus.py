@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page
 
 from checker.checks.footer_marks import footer_missing
 from checker.classify import classify_column, clean_column_name
@@ -14,7 +14,7 @@ from checker.observe import _SNAPSHOT_JS, PageSnapshot, snapshot_from_json
 from checker.rules import ColumnClass
 from checker.sitemap.model import PageFacts, PageRole
 from checker.sitemap.structure import followable, outgoing
-from tests.corpus import corpus_html
+from tests.corpus import corpus_html, show_alone
 
 pytestmark = pytest.mark.browser
 
@@ -23,17 +23,7 @@ YICHUN_HOME = "job/统计局/2015/万载县2015年国民经济和社会发展统
 
 def snapshot_of(page: Page, relative: str, url: str = "http://www.example.gov.cn/") -> PageSnapshot:
     """Serve one corpus page as the main document (nothing else loads) and snapshot it."""
-    html = corpus_html(relative)
-
-    def serve(route: Route) -> None:
-        request = route.request
-        if request.is_navigation_request() and request.frame == page.main_frame:
-            route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
-        else:
-            route.abort()
-
-    page.route("**/*", serve)
-    page.goto(url, wait_until="domcontentloaded")
+    show_alone(page, corpus_html(relative), url)
     return snapshot_from_json(page.evaluate(_SNAPSHOT_JS, {}))
 
 

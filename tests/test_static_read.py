@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Page
 
 from benchmarks.suite_site import build_suite
 from checker.htmlpage import decode_html
@@ -20,7 +20,7 @@ from checker.links.render_need import render_reasons, script_sources
 from checker.observe import _SNAPSHOT_JS
 from checker.sitemap.static_read import FRAMESET, MOVES_ON, clean, read_snapshot, read_structure, walk_reasons
 from checker.sitemap.walk import _STRUCTURE_JS
-from tests.corpus import CORPUS
+from tests.corpus import CORPUS, show_alone
 
 URL = "http://www.example.gov.cn/a/b/page.html"
 
@@ -45,17 +45,7 @@ def _comparable(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 def _browser_read(page: Page, html: str, url: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The page rendered as its server would send it, nothing else loaded; the two scripts' answers."""
-
-    def serve(route: Route) -> None:
-        request = route.request
-        if request.is_navigation_request() and request.frame == page.main_frame:
-            route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
-        else:
-            route.abort()
-
-    page.unroute("**/*")
-    page.route("**/*", serve)
-    page.goto(url, wait_until="load")
+    show_alone(page, html, url, wait_until="load")
     return page.evaluate(_SNAPSHOT_JS, {}), page.evaluate(_STRUCTURE_JS)
 
 
