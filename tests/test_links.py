@@ -301,7 +301,7 @@ def test_the_shortcut_for_root_relative_links_resolves_exactly_like_urljoin() ->
     import re
     from urllib.parse import urljoin
 
-    from checker.links.static_links import _origin, resolve
+    from checker.links.static_links import origin_of, resolve
 
     bases = ["http://a.gov.cn/", "http://a.gov.cn/x/y.html?q=1#f", "https://127.0.0.1:8080/dir/",
              "http://[::1]:80/a", "http://user:pw@h.gov.cn/p;x?y", "file:///tmp/a.html"]
@@ -315,7 +315,7 @@ def test_the_shortcut_for_root_relative_links_resolves_exactly_like_urljoin() ->
     for page in sorted(corpus.rglob("*.htm*"))[:200] if corpus.is_dir() else []:
         raws |= set(re.findall(r'href=["\']([^"\']*)["\']', page.read_text(encoding="utf-8", errors="ignore")))
     for base in bases:
-        origin = _origin(base)
+        origin = origin_of(base)
         for raw in raws:
             try:
                 expected = urljoin(base, raw.strip())

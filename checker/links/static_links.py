@@ -25,7 +25,7 @@ def _text(element: lxml.html.HtmlElement) -> str:
     return (alt or element.get("title") or element.get("alt") or "").strip()[:80]
 
 
-def _origin(base: str) -> str | None:
+def origin_of(base: str) -> str | None:
     """``scheme://host`` of an http(s) base URL, for resolving root-relative links without urljoin."""
     try:
         parts = urlsplit(base)
@@ -67,7 +67,7 @@ def static_links(html: str, page_url: str, limit: int, root: lxml.html.HtmlEleme
         return {"links": [], "total": 0, "ids": []}
     base_element = root.find(".//base[@href]")
     base = resolve(base_element.get("href", ""), page_url, None) if base_element is not None else page_url
-    origin = _origin(base)
+    origin = origin_of(base)
     found: list[dict[str, object]] = []
     total = 0
     position = -1

@@ -31,7 +31,7 @@ import lxml.html
 from lxml import etree
 
 from checker.htmlpage import HIDDEN_CLASS, HIDDEN_STYLE
-from checker.links.static_links import _origin, parse_document, resolve
+from checker.links.static_links import origin_of, parse_document, resolve
 
 _SPACE = re.compile(r"[\s\ufeff]+")
 _SKIPPED = {"script", "style", "noscript", "template", "head", "title", "datalist"}
@@ -199,7 +199,7 @@ def _page(html: str, url: str, root: lxml.html.HtmlElement | None) -> _Page | No
         body = root
     base_element = root.find(".//base[@href]")
     base = resolve(base_element.get("href", ""), url, None) if base_element is not None else url
-    return _Page(root, url, base, _origin(base), body)
+    return _Page(root, url, base, origin_of(base), body)
 
 
 def _footer(page: _Page, footer_selector: str | None) -> lxml.html.HtmlElement | None:
