@@ -40,6 +40,7 @@ from benchmarks.link_site import LinkSite, LinkSiteServer
 from benchmarks.linkchecker_run import ensure_linkchecker, linkchecker_version, run_linkchecker
 from benchmarks.lychee_run import ensure_lychee, lychee_version, run_lychee
 from benchmarks.proctree import Measured
+from checker.browser import _bundled_chromium_path, choose_browser
 
 MIB = 1 << 20
 OUT = Path(__file__).resolve().parent / "out" / "bench_links.json"
@@ -243,8 +244,12 @@ def _linearity(sizes: list[int], done: dict[int, dict[str, Any]], limits: Limits
     return rows
 
 
-def _versions(browser_path: str) -> dict[str, str]:
-    chromium = subprocess.run([browser_path, "--version"], capture_output=True, text=True, check=False).stdout
+def _versions(browser_path: str | None) -> dict[str, str]:
+    if browser_path is None:  # govcheck's own choice: for the link crawl, a headless shell when there is one
+        choice = choose_browser(None, _bundled_chromium_path(), photographs=False)
+        browser_path = choice.executable or "Playwright"
+    chromium = subprocess.run([browser_path, "--version"], capture_output=True, text=True, check=False).stdout \
+        if browser_path != "Playwright" else "Playwright's own (headless shell)"
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.machine())
     return {"chromium": chromium.strip(), "python": platform.python_version(), "cpu": cpu,
@@ -256,7 +261,7 @@ def run(pages: int, sizes: list[int], polite_urls: int, interval: float, limits:
         script_share: float = 0.05, with_lychee: bool = True) -> dict[str, Any]:
     """Every measurement of the benchmark; the report the table and the JSON are made from."""
     modes = tuple(mode for mode in MODES if mode in modes_available())
-    report: dict[str, Any] = {"versions": _versions(limits.browser_path or "/usr/bin/chromium"),
+    report: dict[str, Any] = {"versions": _versions(limits.browser_path),
                               "limits": limits.__dict__, "modes": list(modes), "seed": seed,
                               "script_share": script_share, "load_average_before": os.getloadavg()}
     if "hybrid" not in modes:
@@ -400,7 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--concurrency", type=int, default=32,
                         help="govcheck checks in flight in all; lychee's --max-concurrency")
     parser.add_argument("--threads", type=int, default=10, help="LinkChecker threads")
-    parser.add_argument("--browser-path", default="/usr/bin/chromium", help="Chromium for govcheck")
+    parser.add_argument("--browser-path", default="",
+                        help="Chromium for govcheck (default: govcheck's own choice, a headless shell when present)")
     parser.add_argument("--no-linkchecker", action="store_true", help="skip the LinkChecker baseline")
     parser.add_argument("--no-lychee", action="store_true", help="skip the lychee list-checking comparison")
     parser.add_argument("--rounds", type=int, default=3,

@@ -2,6 +2,13 @@
 
 Order of choice: a path the user names (option or ``GOVCHECK_CHROMIUM``), then Playwright's own Chromium
 when ``playwright install chromium`` has put it on the machine, then a system Chromium or Chrome.
+
+Two builds are in play. The full Chromium draws the pages a citizen sees when a site fails (无法访问此网站,
+certificate warnings), which are evidence; a run that photographs uses it (Playwright's own in its
+``chromium`` channel, since Playwright otherwise runs its headless shell). The headless shell draws a blank
+page instead but costs about a third less CPU per page (benchmarks/README.md): a run that takes no evidence,
+the ``govcheck links`` crawl, prefers it (Playwright's own, else a system one such as Debian's
+``chromium-headless-shell``).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, Playwright
 from playwright.async_api import Error as PlaywrightError
 
+from checker.runlog import LOG
 from checker.scenario import DEFAULT_SETTINGS
 
 ENV_VARIABLE = "GOVCHECK_CHROMIUM"
@@ -27,6 +35,14 @@ SYSTEM_CHROMIUMS: tuple[str, ...] = (
     "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
     "C:/Program Files/Google/Chrome/Application/chrome.exe",
 )
+
+SYSTEM_HEADLESS_SHELLS: tuple[str, ...] = (
+    "/usr/bin/chromium-headless-shell",
+    "/usr/lib/chromium/chromium-headless-shell",
+)
+"""Headless shells a run that takes no evidence prefers to the full Chromium (Debian: chromium-headless-shell)."""
+FULL_CHANNEL = "chromium"
+"""Playwright's channel for its full Chromium in headless mode (without it, Playwright runs its headless shell)."""
 
 # Without these Chromium keeps calling home, which a closed network answers with refused connections.
 QUIET_FLAGS: tuple[str, ...] = (
@@ -49,10 +65,13 @@ class BrowserChoice:
 
     executable: str | None
     source: str
+    channel: str | None = None
+    """Playwright's channel for its own browser: ``chromium`` for the full build, None for its headless shell."""
 
     def describe(self) -> str:
         """A short Chinese description for the run's log."""
-        where = self.executable or "Playwright 自带 Chromium"
+        bundled = "Playwright 自带 Chromium" if self.channel else "Playwright 自带 Chromium（无界面精简版）"
+        where = self.executable or bundled
         names = {"user": "用户指定", "env": f"环境变量 {ENV_VARIABLE}", "playwright": "Playwright", "system": "系统"}
         return f"{names.get(self.source, self.source)}：{where}"
 
@@ -63,11 +82,15 @@ def choose_browser(
     environ: dict[str, str] | None = None,
     exists: Callable[[str], bool] = os.path.exists,
     candidates: tuple[str, ...] = SYSTEM_CHROMIUMS,
+    *,
+    photographs: bool = True,
+    shells: tuple[str, ...] = SYSTEM_HEADLESS_SHELLS,
 ) -> BrowserChoice:
     """Decide which Chromium to launch (pure: the file-system test is passed in).
 
     A path named by the user must exist, else :class:`BrowserNotFound` says so rather than silently
-    falling back to another browser.
+    falling back to another browser. ``photographs``: the run takes evidence, so it needs the full Chromium
+    (its error pages); a run that does not prefers a headless shell.
     """
     environ = os.environ if environ is None else environ
     for source, path in (("user", user_path), ("env", environ.get(ENV_VARIABLE))):
@@ -76,7 +99,10 @@ def choose_browser(
                 raise BrowserNotFound(f"指定的浏览器不存在：{path}")
             return BrowserChoice(path, source)
     if bundled_path and exists(bundled_path):
-        return BrowserChoice(None, "playwright")
+        return BrowserChoice(None, "playwright", FULL_CHANNEL if photographs else None)
+    for path in () if photographs else shells:
+        if exists(path):
+            return BrowserChoice(path, "system")
     for path in candidates:
         if exists(path):
             return BrowserChoice(path, "system")
@@ -129,22 +155,27 @@ async def connect_browser(playwright: Playwright, ws_endpoint: str | None, cdp_e
 
 
 async def launch_browser(playwright: Playwright, user_path: str | None = None, headed: bool = False,
-                         proxy: dict[str, str] | None = None) -> Browser:
+                         proxy: dict[str, str] | None = None, *, photographs: bool = True) -> Browser:
     """Launch the chosen Chromium for a run (one per run; contexts isolate the sites). ``proxy``: the run's
     network boundary (:class:`checker.netguard.PolicyProxy`), for what the browser itself asks outside any
-    context; each context is given it too."""
+    context; each context is given it too. ``photographs=False``: the run takes no evidence, and a headless
+    shell will do (Playwright's own falls back to its full Chromium when only that was installed)."""
     try:
         bundled = playwright.chromium.executable_path
     except Exception:
         bundled = None
-    choice = choose_browser(user_path, bundled)
-    return await playwright.chromium.launch(
-        executable_path=choice.executable,
-        headless=not headed,
-        args=launch_arguments(),
-        env=launch_environment(),
-        **({"proxy": proxy} if proxy else {}),
-    )
+    choice = choose_browser(user_path, bundled, photographs=photographs or headed)
+    options: dict[str, object] = {"headless": not headed, "args": launch_arguments(), "env": launch_environment(),
+                                  **({"proxy": proxy} if proxy else {})}
+    if choice.executable is not None:
+        return await playwright.chromium.launch(executable_path=choice.executable, **options)  # type: ignore[arg-type]
+    try:
+        return await playwright.chromium.launch(channel=choice.channel, **options)  # type: ignore[arg-type]
+    except PlaywrightError:
+        if choice.channel == FULL_CHANNEL:
+            raise
+        LOG.info("Playwright 的无界面精简版 Chromium 无法启动，改用完整版", exc_info=True)
+        return await playwright.chromium.launch(channel=FULL_CHANNEL, **options)  # type: ignore[arg-type]
 
 
 def resolve_for_pytest(user_path: str | None = None) -> dict[str, object]:
@@ -154,6 +185,8 @@ def resolve_for_pytest(user_path: str | None = None) -> dict[str, object]:
     arguments: dict[str, object] = {"args": launch_arguments(), "env": launch_environment()}
     if choice.executable:
         arguments["executable_path"] = choice.executable
+    elif choice.channel:
+        arguments["channel"] = choice.channel
     return arguments
 
 

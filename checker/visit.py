@@ -8,6 +8,8 @@ page and element crop from it, so a page with three problems is photographed onc
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -101,6 +103,8 @@ async def open_page(page: Page, url: str, timeout_seconds: float,
         code = browser_error_code(raw, error)
         if code is not None:
             await _draw_browser_error(page, hops[-1] if hops else url, code)
+        if not is_blocked_error(error):
+            await _show_error_if_blank(page, hops[-1] if hops else url, error)
     finally:
         page.remove_listener("requestfailed", note_failed)
     guard = active_guard()
@@ -130,6 +134,34 @@ async def _draw_browser_error(page: Page, url: str, code: str) -> None:
             pass
         finally:
             await page.unroute("**/*", abort)
+
+
+_NET_ERROR = re.compile(r"net::ERR_[A-Z_]+")
+_SHOWN_TEXT_JS = "() => ((document.body && document.body.innerText) || '').trim().length > 0"
+
+
+async def _show_error_if_blank(page: Page, url: str, error: str) -> None:
+    """A browser without error pages of its own (a headless shell) leaves a failed page blank: the evidence of
+    a site that did not open would show nothing, so the page is given what Chromium's would state."""
+    with contextlib.suppress(PlaywrightError):
+        if not await page.evaluate(_SHOWN_TEXT_JS):
+            code = _NET_ERROR.search(error)
+            await page.set_content(blank_error_page(url, code.group(0) if code else error.split(" at ", 1)[0]))
+
+
+def blank_error_page(url: str, code: str) -> str:
+    """What a headless shell (a browser without its own error pages) is given to show instead of a blank page:
+    the same facts Chromium's page states, and a line saying that govcheck wrote it."""
+    heading = "无法访问此网站" if "ERR_" in code else "网页未能打开"
+    return (
+        f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{heading}</title></head>"
+        "<body style='font-family:sans-serif;margin:60px;color:#202124'>"
+        f"<h1 style='font-size:24px;font-weight:normal'>{heading}</h1>"
+        f"<p>网址为 {html.escape(url)} 的网页无法打开。</p>"
+        f"<p style='color:#5f6368'>{html.escape(code)}</p>"
+        "<p style='color:#80868b;font-size:12px;margin-top:40px'>"
+        "（所用浏览器不显示自带错误页，此页由 govcheck 按浏览器报告的错误写出）</p></body></html>"
+    )
 
 
 async def stop_loading(page: Page) -> None:

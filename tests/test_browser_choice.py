@@ -2,7 +2,14 @@
 
 import pytest
 
-from checker.browser import ENV_VARIABLE, BrowserNotFound, choose_browser, launch_arguments, launch_environment
+from checker.browser import (
+    ENV_VARIABLE,
+    BrowserChoice,
+    BrowserNotFound,
+    choose_browser,
+    launch_arguments,
+    launch_environment,
+)
 
 
 def exists_in(*paths: str):
@@ -49,3 +56,27 @@ def test_chromium_starts_in_chinese_and_keeps_the_users_environment() -> None:
     environment = launch_environment({"PATH": "/usr/bin", "LANG": "C.UTF-8", "HTTPS_PROXY": "http://p:1"})
     assert environment["LANG"] == "zh_CN.UTF-8" and environment["LANGUAGE"].startswith("zh_CN")
     assert environment["PATH"] == "/usr/bin" and environment["HTTPS_PROXY"] == "http://p:1"
+
+
+def test_a_run_that_photographs_asks_playwright_for_its_full_chromium() -> None:
+    """Playwright runs its headless shell unless asked for the ``chromium`` channel; the shell leaves a failed
+    page blank, and the evidence of a site that did not open is Chromium's error page."""
+    choice = choose_browser(None, "/pw/chrome", {}, exists_in("/pw/chrome"))
+    assert (choice.executable, choice.channel) == (None, "chromium")
+
+
+def test_a_run_without_evidence_prefers_a_headless_shell() -> None:
+    shell = "/usr/bin/chromium-headless-shell"
+    assert choose_browser(None, "/pw/chrome", {}, exists_in("/pw/chrome", shell),
+                          photographs=False) == BrowserChoice(None, "playwright", None)
+    assert choose_browser(None, None, {}, exists_in("/usr/bin/chromium", shell),
+                          photographs=False).executable == shell
+    assert choose_browser(None, None, {}, exists_in("/usr/bin/chromium", shell)).executable == "/usr/bin/chromium"
+    assert choose_browser(None, None, {}, exists_in("/usr/bin/chromium"), photographs=False).executable \
+        == "/usr/bin/chromium"
+
+
+def test_a_named_browser_is_used_as_named_even_without_evidence() -> None:
+    both = exists_in("/usr/bin/chromium", "/usr/bin/chromium-headless-shell")
+    choice = choose_browser("/usr/bin/chromium", None, {}, both, photographs=False)
+    assert choice.executable == "/usr/bin/chromium"
