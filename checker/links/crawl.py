@@ -109,8 +109,10 @@ class TabPool:
     lent to one page at a time, and replaced after a failed navigation (its error page would cut into the
     next one) or after ``TAB_PAGES`` pages (a long-lived tab's memory grows with every page)."""
 
-    def __init__(self, context: BrowserContext | Callable[[], Awaitable[BrowserContext]] | None, size: int) -> None:
+    def __init__(self, context: BrowserContext | Callable[[], Awaitable[BrowserContext]] | None, size: int,
+                 side: Any = None) -> None:
         self._context = context
+        self._side = side
         self._size = size
         self._made = 0
         self._idle: list[Page] = []
@@ -131,7 +133,7 @@ class TabPool:
             self._made += 1
         try:
             context = self._context if not callable(self._context) else await self._context()
-            tab = await _render_side().new_tab(context)
+            tab = await self._render_side().new_tab(context)
         except BaseException:
             async with self._changed:
                 self._made -= 1
@@ -147,7 +149,7 @@ class TabPool:
         if spoiled or opened % TAB_PAGES == 0:
             self._all.discard(tab)
             self._opened.pop(id(tab), None)
-            await _render_side().close_tab(tab)
+            await self._render_side().close_tab(tab)
             async with self._changed:
                 self._made -= 1
                 self._changed.notify()
@@ -159,8 +161,11 @@ class TabPool:
     async def close(self) -> None:
         """Close every tab the pool made."""
         for tab in list(self._all):
-            await _render_side().close_tab(tab)
+            await self._render_side().close_tab(tab)
         self._all.clear()
+
+    def _render_side(self) -> Any:
+        return self._side or _render_side()
 
 
 class SiteCrawler:
@@ -198,6 +203,11 @@ class SiteCrawler:
         self._client: aiohttp.ClientSession | None = None
         self._scripts: dict[str, asyncio.Task[str | None]] = {}
         self._rendering: set[asyncio.Future[None]] = set()
+        self._side = getattr(context, "render_side", None)
+        """The browser side when the context's starter keeps the browser on a thread of its own (``govcheck
+        links``: see :class:`checker.links.standalone.LazyBrowser`); else render_tab, on this loop."""
+        if self._side is not None and self._politeness.respect_robots:
+            raise ValueError("a browser on a thread of its own cannot read robots.txt for this loop")
         self.report = CrawlReport()
 
     async def crawl(self, start_url: str | None = None) -> CrawlReport:
@@ -209,7 +219,7 @@ class SiteCrawler:
         start = start_url or self._site_url
         rendering = self._settings.crawl_mode == "render"
         workers = self._settings.tabs if rendering else max(self._settings.tabs, self._settings.per_host)
-        tabs = TabPool(self._source, self._settings.tabs)
+        tabs = TabPool(self._source, self._settings.tabs, self._side)
         frontier = Frontier(start, self._settings.max_depth)
         self._reserving = None if rendering else self._host(start)
         try:
@@ -369,7 +379,7 @@ class SiteCrawler:
             self._note_unrendered(str(error))
             return await self._accept_static(url, depth, fetched, (*reasons, f"未能渲染，按HTML读取：{error}"))
         spoiled = True
-        side = _render_side()
+        side = self._side or _render_side()
         answer = None
         if fetched is not None and fetched.html is not None and fetched.status < 400:
             answer = side.Answer(fetched.final_url, fetched.status, "text/html; charset=utf-8", fetched.html)
