@@ -117,6 +117,7 @@ def test_the_hybrid_crawl_renders_only_script_pages_and_finds_every_failure(site
     assert run.render_reasons.get(WRITES_PAGE) == 2
     assert _Handler.requests["/js/list.js"] == 2  # read once to decide, once by the browser
     assert _Handler.requests["/news/1.html"] == 1  # a static page is fetched once, never rendered
+    assert _Handler.requests["/list/"] == _Handler.requests["/pager/"] == 1  # rendered from the answer fetched
 
 
 def test_fetch_mode_misses_what_scripts_write_and_render_mode_waits_for_it(site: str) -> None:
