@@ -26,6 +26,8 @@ LINE_WIDTH = 4
 GAP = 2  # blank pixels between the element and the red line, so the line never hides the element
 MIN_MARK = 16  # a zero-size box is drawn as a square this wide around its point
 HASH_NAME_LENGTH = 20
+CROP_MARGIN = 120  # pixels of context around the element in its crop
+CROP_MIN_WIDTH = 480  # a crop is widened to this (where the page allows) so a tiny element shows its context
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,20 @@ def boxed_page(png: bytes, box: Box, *, max_height: int = 8000) -> bytes:
     return _to_png(image)
 
 
+def boxed_page_and_crop(png: bytes, box: Box, *, max_height: int = 8000) -> tuple[bytes, bytes]:
+    """:func:`boxed_page` and :func:`element_crop` of one screenshot, decoded and marked once (the same bytes
+    as the two calls: a finding's evidence is both, and decoding a tall page costs more than drawing on it)."""
+    image = _open_rgb(png)
+    marked = _draw_mark(image, box)
+    page = image
+    if image.height > max_height:
+        top = _window_start(marked[1], marked[3], max_height, image.height)
+        page = image.crop((0, top, image.width, top + max_height))
+    left, right = _span(marked[0] - CROP_MARGIN, marked[2] + CROP_MARGIN, CROP_MIN_WIDTH, image.width)
+    top, bottom = _span(marked[1] - CROP_MARGIN, marked[3] + CROP_MARGIN, 0, image.height)
+    return _to_png(page), _to_png(image.crop((left, top, right, bottom)))
+
+
 def page_top(png: bytes, *, max_height: int = 8000) -> bytes:
     """The full-page screenshot unmarked, cut to ``max_height`` from the top (a page with no element to box)."""
     image = _open_rgb(png)
@@ -160,7 +176,7 @@ def page_top(png: bytes, *, max_height: int = 8000) -> bytes:
     return _to_png(image)
 
 
-def element_crop(png: bytes, box: Box, *, margin: int = 120, min_width: int = 480) -> bytes:
+def element_crop(png: bytes, box: Box, *, margin: int = CROP_MARGIN, min_width: int = CROP_MIN_WIDTH) -> bytes:
     """A crop around ``box`` with ``margin`` pixels of context on each side and the box drawn in red.
 
     The crop is widened to ``min_width`` (centred on the box) where the page is wide enough, so a tiny

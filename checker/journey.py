@@ -6,6 +6,7 @@ last step's, so a notice can show the form did work.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from playwright.async_api import Error as PlaywrightError
@@ -14,18 +15,20 @@ from playwright.async_api import Page
 from checker.evidence import DeferredEvidenceStore, EvidenceStore
 from checker.results import Evidence
 from checker.scenario import DEFAULT_SETTINGS
-from checker.visit import PageEvidence, now
+from checker.visit import PageEvidence, Shot, now
 
 
 @dataclass(frozen=True)
 class JourneyStep:
-    """One step: what it did, whether it went as expected, what the page was, and its screenshots."""
+    """One step: what it did, whether it went as expected, what the page was, and its screenshots (taken as
+    the step ended; made into evidence files only for the steps :meth:`Journey.trail` keeps)."""
 
     label: str
     ok: bool
     url: str
     note: str = ""
     evidence: tuple[Evidence, ...] = ()
+    shot: tuple[PageEvidence, Shot] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -52,10 +55,10 @@ class Journey:
         if anchor:
             evidence = PageEvidence(self.page, self._stage, self.site_index, self.max_height,
                                     screenshot_timeout_seconds=self.screenshot_timeout_seconds)
-            shots = await evidence.capture(anchor)
+            shot = await evidence.take(anchor)
+            done = JourneyStep(label, ok, self.page.url, note, shot=(evidence, shot) if shot else None)
         else:
-            shots = await self._viewport()
-        done = JourneyStep(label, ok, self.page.url, note, tuple(shots))
+            done = JourneyStep(label, ok, self.page.url, note, tuple(await self._viewport()))
         self.steps.append(done)
         return done
 
@@ -72,10 +75,15 @@ class Journey:
         """Whether some step did not go as expected."""
         return any(not step.ok for step in self.steps)
 
-    def trail(self) -> list[Evidence]:
-        """Every step's screenshots when the journey failed, else the last step's (written to disk now)."""
+    async def trail(self) -> list[Evidence]:
+        """Every step's screenshots when the journey failed, else the last step's (made into files and written
+        to disk now, on a thread: a passed journey's earlier steps are never boxed or encoded)."""
         steps = self.steps if self.failed else self.steps[-1:]
-        shots = {shot.path: shot for step in steps for shot in step.evidence}
+        return await asyncio.to_thread(self._files, steps)
+
+    def _files(self, steps: list[JourneyStep]) -> list[Evidence]:
+        made = [item for step in steps for item in (step.shot[0].files(step.shot[1]) if step.shot else step.evidence)]
+        shots = {shot.path: shot for shot in made}
         return self._stage.keep(list(shots.values()))
 
     def describe(self) -> str:

@@ -7,6 +7,7 @@ page and element crop from it, so a page with three problems is photographed onc
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import re
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Request, Response, Route
 
-from checker.evidence import Box, EvidenceStore, boxed_page, element_crop, page_top
+from checker.evidence import Box, EvidenceStore, boxed_page_and_crop, page_top
 from checker.netguard import (
     NetworkGuard,
     active_guard,
@@ -182,6 +183,16 @@ MAX_SHOT_WIDTH = 4096
 _PAGE_SIZE_JS = "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
 
 
+@dataclass(frozen=True)
+class Shot:
+    """A screenshot as taken (PNG bytes), the element's box in it (None: no element), when and of which page."""
+
+    png: bytes
+    box: Box | None
+    taken: datetime
+    url: str
+
+
 class PageEvidence:
     """Evidence of one page state, photographed on first need and boxed per element.
 
@@ -222,25 +233,38 @@ class PageEvidence:
 
     async def capture(self, anchor: str | None) -> list[Evidence]:
         """The page with the element boxed and a crop around it; the unmarked page when there is no element."""
+        shot = await self.take(anchor)
+        if shot is None:
+            return []
+        # Decoding, marking, encoding, hashing and writing a tall page is the run's largest Python cost; Pillow,
+        # hashlib and the file write let go of the interpreter, so on a thread it runs beside the event loop.
+        return await asyncio.to_thread(self.files, shot)
+
+    async def take(self, anchor: str | None) -> Shot | None:
+        """The screenshot and the element's box as the page stands now (None: nothing may be shown, or the
+        browser failed); :meth:`files` turns it into evidence later, when it is known to be needed."""
         if self._guard is not None and not self._guard.permits(self._page, self._page.url):
-            return []  # a browser error page, or an origin the network boundary refused: nothing to show
+            return None  # a browser error page, or an origin the network boundary refused: nothing to show
         try:
             box = await box_of(self._page, anchor) if anchor else None
             top = await self._window(box)
             png, taken = await self._shot(top)
         except PlaywrightError:
-            return []
+            return None
+        shifted = Box(box.x, box.y - top, box.width, box.height) if box is not None else None
+        return Shot(png, shifted, taken, self._url)
 
+    def files(self, shot: Shot) -> list[Evidence]:
+        """The evidence files of one shot: the page (boxed when there is an element) and the crop (pure
+        Pillow and file work: safe on a thread)."""
         def save(data: bytes, role: str) -> Evidence:
-            return self._store.save(data, site_index=self._site_index, role=role, url=self._url, captured_at=taken)
+            return self._store.save(data, site_index=self._site_index, role=role, url=shot.url,
+                                    captured_at=shot.taken)
 
-        if box is None:
-            return [save(page_top(png, max_height=self._max_height), "page")]
-        box = Box(box.x, box.y - top, box.width, box.height)
-        return [
-            save(boxed_page(png, box, max_height=self._max_height), "page"),
-            save(element_crop(png, box), "element"),
-        ]
+        if shot.box is None:
+            return [save(page_top(shot.png, max_height=self._max_height), "page")]
+        page, crop = boxed_page_and_crop(shot.png, shot.box, max_height=self._max_height)
+        return [save(page, "page"), save(crop, "element")]
 
 
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})

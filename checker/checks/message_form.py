@@ -176,7 +176,7 @@ class MessageFormCheck(ObservingFamily[FormObservation]):
                 await journey.step("打开首页，查找互动入口", ok=False, note=f"首页未能打开：{reason}")
                 value = FormJourney(url=home.url, seen_at=at, journey_text=journey.describe())
                 return FormObservation([failed(CHANNEL_KEY, f"首页未能重新打开（{reason}），无法确认有无互动入口",
-                                               url=home.url, at=at, evidence=journey.trail(), value=value)], at)
+                                               url=home.url, at=at, evidence=await journey.trail(), value=value)], at)
             links = self._links(context, snapshot) if snapshot else []
             if not links:
                 if context.site.kind is SiteKind.CHANNEL:
@@ -184,7 +184,7 @@ class MessageFormCheck(ObservingFamily[FormObservation]):
                 await journey.step("打开首页，查找互动入口", ok=False, note="未找到")
                 value = FormJourney(url=home.url, seen_at=at, journey_text=journey.describe())
                 return FormObservation([absent(CHANNEL_KEY, reason="首页未找到互动入口", url=home.url, at=at,
-                                               evidence=journey.trail(), value=value)], at)
+                                               evidence=await journey.trail(), value=value)], at)
         channel = seen(CHANNEL_KEY, FormJourney(entry=links[0].text, url=home.url, seen_at=at), url=home.url, at=at)
         return FormObservation([channel, await self._look_at_form(context, links)], at, links)
 
@@ -226,7 +226,7 @@ class MessageFormCheck(ObservingFamily[FormObservation]):
             LOG.warning("%s · 留言表单：浏览器操作出错", context.site.name, exc_info=True)
             status, reason = ProbeStatus.FAILED, f"浏览器操作出错：{str(error).splitlines()[0][:120]}"
         seen_form.journey_text = journey.describe()
-        trail = journey.trail()
+        trail = await journey.trail()
         if status is ProbeStatus.FAILED:
             return failed(FORM_KEY, reason, url=seen_form.url, at=at, evidence=trail, value=seen_form)
         if not journey.failed:

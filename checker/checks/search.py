@@ -139,7 +139,7 @@ class SearchCheck(ObservingFamily[SearchObservation]):
             LOG.warning("%s · 站内搜索：浏览器操作出错", context.site.name, exc_info=True)
             probe = failed(SEARCH_KEY, f"浏览器操作出错：{str(error).splitlines()[0][:120]}",
                            url=context.require_home().url, value=SearchOutcome(query, True))
-        trail = journey.trail()
+        trail = await journey.trail()
         if not journey.failed:
             context.outcome.journey_evidence[self.name] = trail
         outcome = probe.value if isinstance(probe.value, SearchOutcome) else SearchOutcome(query, True)
