@@ -6,7 +6,6 @@ last step's, so a notice can show the form did work.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 
 from playwright.async_api import Error as PlaywrightError
@@ -15,7 +14,7 @@ from playwright.async_api import Page
 from checker.evidence import DeferredEvidenceStore, EvidenceStore
 from checker.results import Evidence
 from checker.scenario import DEFAULT_SETTINGS
-from checker.visit import PageEvidence, Shot, now
+from checker.visit import PageEvidence, Shot, in_image_thread, now
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class Journey:
         """Every step's screenshots when the journey failed, else the last step's (made into files and written
         to disk now, on a thread: a passed journey's earlier steps are never boxed or encoded)."""
         steps = self.steps if self.failed else self.steps[-1:]
-        return await asyncio.to_thread(self._files, steps)
+        return await in_image_thread(self._files, steps)
 
     def _files(self, steps: list[JourneyStep]) -> list[Evidence]:
         made = [item for step in steps for item in (step.shot[0].files(step.shot[1]) if step.shot else step.evidence)]

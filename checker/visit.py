@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import html
 import re
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Request, Response, Route
@@ -179,6 +183,21 @@ async def stop_loading(page: Page) -> None:
             await session.detach()
 
 
+T = TypeVar("T")
+_IMAGE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govcheck-evidence")
+
+
+async def in_image_thread(work: Callable[..., T], *args: Any) -> T:
+    """Run evidence image work (decode, mark, encode, hash, write) on the run's one image thread.
+
+    It is the largest Python cost of a suite run (py-spy: 26% of the samples). Pillow, hashlib and file writes
+    let go of the interpreter, so on a thread of its own it runs beside the event loop (bench_suite: 79.5 ->
+    71.4 s at 20 sites). One thread, not a pool: decoded pages are large, and each thread that allocates them
+    keeps its own memory arena.
+    """
+    return await asyncio.get_running_loop().run_in_executor(_IMAGE_THREAD, functools.partial(work, *args))
+
+
 MAX_SHOT_WIDTH = 4096
 _PAGE_SIZE_JS = "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
 
@@ -236,9 +255,7 @@ class PageEvidence:
         shot = await self.take(anchor)
         if shot is None:
             return []
-        # Decoding, marking, encoding, hashing and writing a tall page is the run's largest Python cost; Pillow,
-        # hashlib and the file write let go of the interpreter, so on a thread it runs beside the event loop.
-        return await asyncio.to_thread(self.files, shot)
+        return await in_image_thread(self.files, shot)
 
     async def take(self, anchor: str | None) -> Shot | None:
         """The screenshot and the element's box as the page stands now (None: nothing may be shown, or the

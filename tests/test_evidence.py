@@ -243,7 +243,8 @@ def test_deferred_store_writes_only_what_is_kept(tmp_path: Path) -> None:
     assert hashlib.sha256((tmp_path / second.path).read_bytes()).hexdigest() == second.sha256
 
 
-@pytest.mark.parametrize(("height", "box"), [(600, ELEMENT_BOX), (9000, Box(40, 7000, 300, 80)), (600, Box(0, 0, 0, 0))])
+@pytest.mark.parametrize(("height", "box"),
+                         [(600, ELEMENT_BOX), (9000, Box(40, 7000, 300, 80)), (600, Box(0, 0, 0, 0))])
 def test_page_and_crop_from_one_decode_are_the_two_images_made_apart(height: int, box: Box) -> None:
     """The capture decodes a screenshot once for both files; they must be the very files made one by one."""
     png = page_png(height=height, element=None)
