@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin
 
+from lxml import etree
+
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _GB_NAMES = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 
@@ -215,14 +217,37 @@ def _main_heading(headings: list[str], title: str) -> str:
     return max(named or headings, key=len, default="")
 
 
-def parse_html(html: str, url: str = "") -> ParsedPage:
-    """Parse a page's HTML (never raises on broken markup; what cannot be read is left out)."""
+def _feed_tree(reader: _Reader, root: etree._Element) -> None:
+    """Give the reader a parsed tree as the events the HTML tokenizer would give it (each element's start,
+    its text, its children, its end, then the text after it)."""
+    for event, element in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        tag = element.tag
+        if not isinstance(tag, str):  # a comment or processing instruction: only the text after it shows
+            if element.tail:
+                reader.handle_data(element.tail)
+            continue
+        if event == "start":
+            reader.handle_starttag(tag, list(element.attrib.items()))
+            if element.text:
+                reader.handle_data(element.text)
+        else:
+            reader.handle_endtag(tag)
+            if element.tail:
+                reader.handle_data(element.tail)
+
+
+def parse_html(html: str, url: str = "", root: etree._Element | None = None) -> ParsedPage:
+    """Parse a page's HTML (never raises on broken markup; what cannot be read is left out). ``root``: the
+    tree lxml already made of the same HTML (the site walk's), read instead of tokenizing the text again."""
     reader = _Reader(url)
-    try:
-        reader.feed(html)
-        reader.close()
-    except (AssertionError, ValueError):
-        pass
+    if root is not None:
+        _feed_tree(reader, root)
+    else:
+        try:
+            reader.feed(html)
+            reader.close()
+        except (AssertionError, ValueError):
+            pass
     while reader.stack:
         reader.handle_endtag(reader.stack[-1][0])
     title = re.sub(r"\s+", " ", "".join(reader.title)).strip()

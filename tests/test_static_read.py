@@ -144,3 +144,14 @@ def test_scripts_that_send_the_visitor_elsewhere_make_the_page_rendered() -> Non
     assert moves("window.location.href = '/new/';") and moves("if (a == b) location.replace('/m/')")
     assert moves("setTimeout(function () { location.reload(); }, 10)")  # an anti-robot check's second load
     assert not moves("if (location.href == x) { y(); }") and not moves("function go() { location.href = '/'; }")
+
+
+@pytest.mark.browser
+def test_a_page_with_a_stray_end_of_document_reads_alike(page: Page) -> None:
+    """A header template that ends with ``</html>`` mid-page (a real gov.cn page does): the browser reads on, and
+    so must the HTML read, or every list after the header is lost."""
+    crumb = '</div>\n<div class="crumb">'
+    stray = TRAPS.replace(crumb, "</div></body></html><!--end header-->" + crumb[6:])
+    assert stray != TRAPS
+    _assert_alike(page, stray)
+    assert any("dt/2.html" in row["href"] for group in read_snapshot(stray, URL)["groups"] for row in group["rows"])

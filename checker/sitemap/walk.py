@@ -33,6 +33,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.html
 from playwright.async_api import BrowserContext, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
@@ -473,7 +474,7 @@ class SiteWalker:
             return "", None
         self._classify(job, trial, read_snapshot(html, final_url, self._footer_selector, root),
                        read_structure(html, final_url, root), static_links(html, final_url, self._links_limit, root),
-                       html)
+                       html, root)
         if (trial.role is PageRole.COLUMN and trial.snapshot is not None and root.find(".//script") is not None
                 and not column_list(trial.snapshot, self._as_of)[1]):
             # a list the HTML shows empty on a page with scripts: confirmed in the browser before anything is
@@ -608,14 +609,15 @@ class SiteWalker:
         self._interpret(job, page, snapshot_data, facts_data, link_data, html)
 
     def _classify(self, job: _Job, page: SitePage, snapshot_data: dict[str, Any], facts_data: dict[str, Any],
-                  link_data: dict[str, Any], html: str) -> None:
+                  link_data: dict[str, Any], html: str, root: lxml.html.HtmlElement | None = None) -> None:
         """Turn one read (the scripts' answers in a tab, or their twins from the HTML) into the map's page:
-        what it is, its name and the step that named it."""
+        what it is, its name and the step that named it. ``root``: the tree the HTML read already made of
+        ``html``, so the page is parsed once."""
         final_url = page.final_url
         snapshot = snapshot_from_json(snapshot_data)
         facts = facts_from_json(facts_data)
         page.snapshot, page.facts, page.link_data = snapshot, facts, link_data
-        page.parsed = parse_html(html[:_MAX_HTML], final_url)
+        page.parsed = parse_html(html[:_MAX_HTML], final_url, root)
         if job.via is LinkKind.PAGER and job.column_of:
             column = self.map.pages.get(job.column_of)
             page.name = column.name if column else job.link_text
