@@ -156,3 +156,22 @@ def test_a_render_that_breaks_keeps_the_links_of_the_pages_html(site: str, monke
     run = _run(site, "hybrid")
     assert _failing(run, site) == STATIC_FAILING
     assert run.pages_rendered == 0 and run.render_reasons.get("渲染出错，按HTML读取：RuntimeError") == 2
+
+
+def test_the_browser_is_closed_when_the_crawl_is_over_not_after_the_checks(site: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing renders after the crawl: its browser closes while the last links are still being checked (a 5xx
+    link waits for its re-test), and the command's own close on its way out does nothing more."""
+    from checker.links import standalone
+
+    closes: list[tuple[float, bool]] = []
+    close = standalone.LazyBrowser.close
+
+    async def noted(self: standalone.LazyBrowser) -> None:
+        closes.append((time.monotonic(), self._closed))
+        await close(self)
+
+    monkeypatch.setattr(standalone.LazyBrowser, "close", noted)
+    run = _run(site, "hybrid")
+    assert _failing(run, site) == STATIC_FAILING | SCRIPT_FAILING and run.pages_rendered == 2
+    assert [already for _, already in closes] == [False, True]  # closed at the crawl's end, then left alone

@@ -121,7 +121,8 @@ async def inspect_links(context: BrowserContext | Callable[[], Awaitable[Browser
                         scope: str, settings: LinkSettings,
                         page_timeout_seconds: float, check: CheckOne,
                         politeness: Politeness | None = None, skip_scopes: tuple[str, ...] = (),
-                        budget_seconds: float | None = None, gate: HostGate | None = None) -> LinkReport:
+                        budget_seconds: float | None = None, gate: HostGate | None = None,
+                        crawled: Callable[[], Awaitable[None]] | None = None) -> LinkReport:
     """Crawl the site within ``scope`` and check every link; ``check(url, external=…, urgent=…)`` is the run's checker.
 
     ``context`` is the browser context to render in, or an async callable starting one on first need (see
@@ -130,7 +131,8 @@ async def inspect_links(context: BrowserContext | Callable[[], Awaitable[Browser
 
     Within ``budget_seconds`` (default: the settings' budget): a crawl still going then stops where it is,
     and links not yet checked are recorded as 未检查 with the reason, so a site of 100,000 links ends with
-    what was seen instead of overrunning the site's time.
+    what was seen instead of overrunning the site's time. ``crawled`` runs once the crawl is over, beside the
+    checks still running (``govcheck links`` closes its browser there: nothing renders after the crawl).
     """
     budget = budget_seconds if budget_seconds is not None else settings.budget_seconds
     deadline = time.monotonic() + budget
@@ -152,7 +154,7 @@ async def inspect_links(context: BrowserContext | Callable[[], Awaitable[Browser
             LOG.info("链接抓取超出时间预算（%g秒）：%s", budget, site_url, exc_info=True)
             crawl = crawler.report
             crawl.notes.append(f"链接检查超出时间预算（{budget:g}秒），抓取在{len(crawl.pages)}个页面处停止")
-        await _check_found(crawl, queue, schedule, deadline)
+        await asyncio.gather(_check_found(crawl, queue, schedule, deadline), *([crawled()] if crawled else []))
     finally:
         queue.stop()
     return _gather(crawl, queue, budget)

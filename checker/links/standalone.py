@@ -180,6 +180,7 @@ class LazyBrowser:
         self._browser: Browser | None = None
         self._context: BrowserContext | None = None
         self._error: Exception | None = None
+        self._closed = False
 
     async def __call__(self) -> BrowserContext:
         async with self._lock:
@@ -212,7 +213,11 @@ class LazyBrowser:
         return self._error
 
     async def close(self) -> None:
-        """Close the browser and Playwright, when they were started, and stop the browser's thread."""
+        """Close the browser and Playwright, when they were started, and stop the browser's thread (once: the
+        crawl closes it when it is over, and the command again on its way out)."""
+        if self._closed:
+            return
+        self._closed = True
         try:
             await self._thread.run(self._close())
         finally:
@@ -231,7 +236,8 @@ async def _inspect(context: BrowserContext | LazyBrowser | None, url: str, scope
     pacing = Politeness(settings.min_interval_seconds if context is not None else 0.0)
     async with LinkChecker(settings) as checker:
         return await inspect_links(context, url, scope or scope_of(url), settings, page_timeout_seconds,
-                                   checker.check, pacing, gate=checker.gate)
+                                   checker.check, pacing, gate=checker.gate,
+                                   crawled=context.close if isinstance(context, LazyBrowser) else None)
 
 
 async def check_urls(urls: list[str], settings: LinkSettings) -> LinkRun:
