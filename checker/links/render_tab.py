@@ -103,7 +103,11 @@ class Answer:
 
 async def goto_answered(tab: Page, answer: Answer, timeout_seconds: float) -> Response | None:
     """Load ``answer.url`` in the tab with ``answer`` as the document (its frames, scripts and data are
-    requested as usual; a later load of the same address, such as a reload, goes to the server)."""
+    requested as usual; a later load of the same address, such as a reload, goes to the server): through the
+    tab's own DevTools session when it is a crawl tab (:func:`_goto_served`), else through a route."""
+    session = _SESSIONS.get(tab)
+    if session is not None:
+        return await _goto_served(tab, session, answer, timeout_seconds)
     served = False
 
     async def serve(route: Route) -> None:
@@ -170,10 +174,7 @@ async def render_links(tab: Page, url: str, scope: str, timeout_seconds: float, 
     script fills from data after ``load`` is read, not raced. ``answer``: the page as it was just fetched,
     rendered without asking the server again."""
     try:
-        session = _SESSIONS.get(tab)
-        if answer is not None and session is not None:
-            response = await _goto_served(tab, session, answer, timeout_seconds)
-        elif answer is not None:
+        if answer is not None:
             response = await goto_answered(tab, answer, timeout_seconds)
         else:
             response = await tab.goto(url, wait_until="load", timeout=timeout_seconds * 1000)
