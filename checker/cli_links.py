@@ -53,7 +53,7 @@ def _run(work: Coroutine[Any, Any, LinkRun]) -> LinkRun:
 @click.option("--scope", help="抓取范围（网址前缀；默认为起始网址所在目录）")
 @click.option("--max-pages", type=int, help="最多抓取的页面数（默认 200）")
 @click.option("--max-depth", type=int, help="从起始页起最多跟随的层数（默认 3）")
-@click.option("--tabs", "crawl_tabs", type=int, help="同时渲染页面的标签页数（默认 hybrid 6、render 3）")
+@click.option("--tabs", "crawl_tabs", type=int, help="同时渲染页面的标签页数（默认 hybrid 10、render 3）")
 @click.option("--mode", "crawl_mode", type=click.Choice(["hybrid", "render", "fetch"]),
               help="hybrid（默认）：读取每个页面的 HTML，只渲染需要脚本才能看全的页面；"
                    "render：浏览器渲染每个页面；fetch：只读取 HTML，不执行脚本")
