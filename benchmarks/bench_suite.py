@@ -294,13 +294,14 @@ async def _fetch_all(urls: Sequence[str], concurrency: int) -> dict[str, str]:
     return pages
 
 
-async def _render_all(jobs: Sequence[tuple[str, int]], tabs: int, browser_path: str, quiet_ms: int,
+async def _render_all(jobs: Sequence[tuple[str, int]], tabs: int, browser_path: str | None, quiet_ms: int,
                       settle_seconds: float, shots: Path) -> None:
-    """Render every (url, screenshots) job once in ``tabs`` tabs, settled; take the full-page screenshots."""
+    """Render every (url, screenshots) job once in ``tabs`` tabs, settled; take the full-page screenshots.
+    ``browser_path``: None for the browser govcheck itself chooses, so the floor and the suite use one build."""
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import Route, async_playwright
 
-    from checker.browser import launch_arguments, launch_environment
+    from checker.browser import launch_browser
 
     queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
     for job in jobs:
@@ -310,8 +311,7 @@ async def _render_all(jobs: Sequence[tuple[str, int]], tabs: int, browser_path: 
         await route.abort()
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=browser_path, args=launch_arguments(),
-                                                   env=launch_environment(), headless=True)
+        browser = await launch_browser(playwright, browser_path)
         context = await browser.new_context(viewport={"width": 1366, "height": 900})
         await context.add_init_script(SETTLE_JS)
         counter = 0
@@ -340,7 +340,7 @@ async def _render_all(jobs: Sequence[tuple[str, int]], tabs: int, browser_path: 
 
 
 def measure_floor(suite: Suite, pages: Sequence[str], evidence: Sequence[str], *, fetch_concurrency: int,
-                  tabs: int, browser_path: str, quiet_ms: int = 60, settle_seconds: float = 4) -> dict[str, Any]:
+                  tabs: int, browser_path: str | None, quiet_ms: int = 60, settle_seconds: float = 4) -> dict[str, Any]:
     """The floor of the same work: each page fetched once, then the pages that need scripts or evidence
     rendered once (a screenshot per evidence screenshot)."""
     needs, sources, rule = _needs_rendering(suite)
@@ -375,8 +375,15 @@ def _machine() -> dict[str, Any]:
             "cores": os.cpu_count()}
 
 
+def _browser(path: str | None) -> str:
+    """Which Chromium a run with ``--browser-path path`` launches, as govcheck describes it."""
+    from checker.browser import _bundled_chromium_path, choose_browser
+
+    return choose_browser(path, _bundled_chromium_path()).describe()
+
+
 def run(sizes: Sequence[int] = (5, 10, 20), pages: int = 250, seed: int = 2026, *, concurrency: int | None = None,
-        browser_path: str | None = None, floor_browser: str = "/usr/bin/chromium", floor: bool = True,
+        browser_path: str | None = None, floor_browser: str | None = None, floor: bool = True,
         timeout: float = 7200, keep: Path | None = None) -> dict[str, Any]:
     """Every measurement: one run per size (smallest first), then the floor of the biggest one's work."""
     from checker.scenario import Settings
@@ -385,7 +392,9 @@ def run(sizes: Sequence[int] = (5, 10, 20), pages: int = 250, seed: int = 2026, 
     settings = Settings(**({"concurrency": concurrency} if concurrency else {}))
     report: dict[str, Any] = {"as_of": AS_OF.isoformat(), "pages_per_site": pages, "seed": seed,
                               "concurrency": settings.concurrency, "tabs_per_site": settings.site_map.tabs,
-                              "machine": _machine(), "load_average_before": os.getloadavg(), "runs": []}
+                              "machine": _machine(), "browser": _browser(browser_path),
+                              "floor_browser": _browser(floor_browser),
+                              "load_average_before": os.getloadavg(), "runs": []}
     work = Path(tempfile.mkdtemp(prefix="bench-suite-"))
     try:
         server = SuiteServer(max(sizes), pages, seed, work / "requests.log")
@@ -423,7 +432,8 @@ def table(report: dict[str, Any]) -> str:
     """The report as a plain-text table."""
     machine = report["machine"]
     lines = [f"govcheck {machine['commit']}{' (uncommitted checker changes)' if machine['uncommitted_checker'] else ''}"
-             f"; {machine['cores']} cores; concurrency {report['concurrency']} sites x {report['tabs_per_site']} tabs;"
+             f"; {machine['cores']} cores; browser {report.get('browser', '?')}"
+             f"; concurrency {report['concurrency']} sites x {report['tabs_per_site']} tabs;"
              f" ~{report['pages_per_site']} pages/site; load before "
              + " ".join(f"{x:.1f}" for x in report["load_average_before"]),
              "", f"{'sites':>5} {'wall s':>8} {'s/site':>7} {'CPU s':>7} {'CPU/site':>8} {'PSS MiB':>8} "
@@ -462,14 +472,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--concurrency", type=int, default=None, help="settings.concurrency (default: the product's)")
     parser.add_argument("--browser-path", default=None, help="Chromium for the suite runs (default: govcheck's choice)")
-    parser.add_argument("--floor-browser", default="/usr/bin/chromium", help="Chromium for the floor")
+    parser.add_argument("--floor-browser", default=None,
+                        help="Chromium for the floor (default: the suite runs' --browser-path, else govcheck's choice)")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor measurement")
     parser.add_argument("--timeout", type=float, default=7200, help="seconds before a run is killed")
     parser.add_argument("--keep", type=Path, default=None, help="copy the scenarios, outputs and request log here")
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the JSON of the figures")
     args = parser.parse_args(argv)
     report = run([int(size) for size in args.sizes.split(",")], args.pages, args.seed,
-                 concurrency=args.concurrency, browser_path=args.browser_path, floor_browser=args.floor_browser,
+                 concurrency=args.concurrency, browser_path=args.browser_path,
+                 floor_browser=args.floor_browser or args.browser_path,
                  floor=not args.no_floor, timeout=args.timeout, keep=args.keep)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -3,12 +3,13 @@
 Order of choice: a path the user names (option or ``GOVCHECK_CHROMIUM``), then Playwright's own Chromium
 when ``playwright install chromium`` has put it on the machine, then a system Chromium or Chrome.
 
-Two builds are in play. The full Chromium draws the pages a citizen sees when a site fails (无法访问此网站,
-certificate warnings), which are evidence; a run that photographs uses it (Playwright's own in its
-``chromium`` channel, since Playwright otherwise runs its headless shell). The headless shell draws a blank
-page instead but costs about a third less CPU per page (benchmarks/README.md): a run that takes no evidence,
-the ``govcheck links`` crawl, prefers it (Playwright's own, else a system one such as Debian's
-``chromium-headless-shell``).
+Two builds are in play. The headless shell (Playwright's own, or a system one such as Debian's
+``chromium-headless-shell``) costs about a third less CPU per page and less memory (benchmarks/README.md), and
+every run prefers it. It draws no error page of its own: a page that does not open is given one by govcheck,
+stating Chromium's error and saying who wrote it (:func:`checker.visit.blank_error_page`). The full Chromium
+draws its own (无法访问此网站, the certificate warning); a suite that wants those in its evidence sets
+``settings.browser_build: full``, and a headed run always uses it (Playwright's own in its ``chromium``
+channel, since Playwright otherwise runs its headless shell).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ SYSTEM_HEADLESS_SHELLS: tuple[str, ...] = (
     "/usr/bin/chromium-headless-shell",
     "/usr/lib/chromium/chromium-headless-shell",
 )
-"""Headless shells a run that takes no evidence prefers to the full Chromium (Debian: chromium-headless-shell)."""
+"""Headless shells preferred to the full Chromium unless a run asks for the full build (Debian:
+chromium-headless-shell)."""
 FULL_CHANNEL = "chromium"
 """Playwright's channel for its full Chromium in headless mode (without it, Playwright runs its headless shell)."""
 
@@ -83,14 +85,14 @@ def choose_browser(
     exists: Callable[[str], bool] = os.path.exists,
     candidates: tuple[str, ...] = SYSTEM_CHROMIUMS,
     *,
-    photographs: bool = True,
+    full: bool = False,
     shells: tuple[str, ...] = SYSTEM_HEADLESS_SHELLS,
 ) -> BrowserChoice:
     """Decide which Chromium to launch (pure: the file-system test is passed in).
 
     A path named by the user must exist, else :class:`BrowserNotFound` says so rather than silently
-    falling back to another browser. ``photographs``: the run takes evidence, so it needs the full Chromium
-    (its error pages); a run that does not prefers a headless shell.
+    falling back to another browser. Otherwise a headless shell is preferred; ``full``: the run needs the
+    full Chromium (a headed window, or a suite that wants Chromium's own error pages in its evidence).
     """
     environ = os.environ if environ is None else environ
     for source, path in (("user", user_path), ("env", environ.get(ENV_VARIABLE))):
@@ -99,8 +101,8 @@ def choose_browser(
                 raise BrowserNotFound(f"指定的浏览器不存在：{path}")
             return BrowserChoice(path, source)
     if bundled_path and exists(bundled_path):
-        return BrowserChoice(None, "playwright", FULL_CHANNEL if photographs else None)
-    for path in () if photographs else shells:
+        return BrowserChoice(None, "playwright", FULL_CHANNEL if full else None)
+    for path in () if full else shells:
         if exists(path):
             return BrowserChoice(path, "system")
     for path in candidates:
@@ -155,33 +157,40 @@ async def connect_browser(playwright: Playwright, ws_endpoint: str | None, cdp_e
 
 
 async def launch_browser(playwright: Playwright, user_path: str | None = None, headed: bool = False,
-                         proxy: dict[str, str] | None = None, *, photographs: bool = True) -> Browser:
+                         proxy: dict[str, str] | None = None, *, full: bool = False) -> Browser:
     """Launch the chosen Chromium for a run (one per run; contexts isolate the sites). ``proxy``: the run's
     network boundary (:class:`checker.netguard.PolicyProxy`), for what the browser itself asks outside any
-    context; each context is given it too. ``photographs=False``: the run takes no evidence, and a headless
-    shell will do (Playwright's own falls back to its full Chromium when only that was installed)."""
+    context; each context is given it too. ``full``: the run wants the full Chromium (a headed run always
+    does); otherwise a headless shell is used when there is one, and a shell that will not start gives way
+    to the full Chromium."""
     try:
         bundled = playwright.chromium.executable_path
     except Exception:
         bundled = None
-    choice = choose_browser(user_path, bundled, photographs=photographs or headed)
+    full = full or headed
+    choice = choose_browser(user_path, bundled, full=full)
     options: dict[str, object] = {"headless": not headed, "args": launch_arguments(), "env": launch_environment(),
                                   **({"proxy": proxy} if proxy else {})}
-    if choice.executable is not None:
-        return await playwright.chromium.launch(executable_path=choice.executable, **options)  # type: ignore[arg-type]
     try:
+        if choice.executable is not None:
+            return await playwright.chromium.launch(executable_path=choice.executable, **options)  # type: ignore[arg-type]
         return await playwright.chromium.launch(channel=choice.channel, **options)  # type: ignore[arg-type]
     except PlaywrightError:
-        if choice.channel == FULL_CHANNEL:
+        shell = choice.source in ("playwright", "system") and not full
+        if not shell or (choice.executable is not None and choice.executable not in SYSTEM_HEADLESS_SHELLS):
             raise
-        LOG.info("Playwright 的无界面精简版 Chromium 无法启动，改用完整版", exc_info=True)
-        return await playwright.chromium.launch(channel=FULL_CHANNEL, **options)  # type: ignore[arg-type]
+        LOG.info("无界面精简版 Chromium 无法启动，改用完整版：%s", choice.describe(), exc_info=True)
+        fallback = choose_browser(None, bundled, full=True)
+        if fallback.executable is not None:
+            return await playwright.chromium.launch(executable_path=fallback.executable, **options)  # type: ignore[arg-type]
+        return await playwright.chromium.launch(channel=fallback.channel, **options)  # type: ignore[arg-type]
 
 
-def resolve_for_pytest(user_path: str | None = None) -> dict[str, object]:
-    """Launch keyword arguments for pytest-playwright's ``browser_type_launch_args`` fixture."""
+def resolve_for_pytest(user_path: str | None = None, full: bool = False) -> dict[str, object]:
+    """Launch keyword arguments for pytest-playwright's ``browser_type_launch_args`` fixture (the same choice
+    as a run: a headless shell unless ``full``)."""
     bundled = _bundled_chromium_path()
-    choice = choose_browser(user_path, bundled)
+    choice = choose_browser(user_path, bundled, full=full or (bundled is not None and not _bundled_shell_present()))
     arguments: dict[str, object] = {"args": launch_arguments(), "env": launch_environment()}
     if choice.executable:
         arguments["executable_path"] = choice.executable
@@ -201,6 +210,13 @@ def _bundled_chromium_path() -> str | None:
             if (folder / relative).exists():
                 return str(folder / relative)
     return None
+
+
+def _bundled_shell_present() -> bool:
+    """Whether Playwright's own headless shell is installed beside its Chromium (``playwright install
+    chromium --no-shell`` leaves it out): pytest-playwright launches without a fallback."""
+    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    return root.is_dir() and any(root.glob("chromium_headless_shell-*"))
 
 
 # Draws two different characters and a private-use one: with no CJK font they all come out as the same box.

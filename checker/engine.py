@@ -238,7 +238,8 @@ async def _run_guarded(suite: Suite, options: RunOptions, guard: NetworkGuard,
                                             options.remote_browser_path,
                                             suite.settings.browser_connect_timeout_seconds)
         else:
-            browser = await launch_browser(playwright, options.browser_path, options.headed, browser_proxy)
+            browser = await launch_browser(playwright, options.browser_path, options.headed, browser_proxy,
+                                           full=suite.settings.browser_build == "full")
         link_checker = LinkChecker(suite.settings.links, retest=suite.settings.retest,
                                    user_agent=await _user_agent(browser), guard=guard)
         try:

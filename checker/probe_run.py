@@ -51,7 +51,8 @@ async def probe_suite_async(suite: Suite, store: ProbeStore, evidence_dir: Path,
 async def _probe_all(suite: Suite, store: ProbeStore, evidence: EvidenceStore, limit: asyncio.Semaphore,
                      timeout: float, proxy: PolicyProxy, browser_path: str | None) -> list[Sample]:
     async with async_playwright() as playwright:
-        browser = await launch_browser(playwright, browser_path, proxy=proxy.browser_proxy())
+        browser = await launch_browser(playwright, browser_path, proxy=proxy.browser_proxy(),
+                                       full=suite.settings.browser_build == "full")
         try:
             async def one(index: int) -> Sample:
                 async with limit:

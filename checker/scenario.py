@@ -247,6 +247,10 @@ class Settings(_Strict):
     action_timeout_seconds: float = Field(
         default=5, gt=0, le=60, description="单个页面操作（点击、填写、读取元素、关闭标签页）的最长时间")
     screenshot_timeout_seconds: float = Field(default=20, gt=0, le=120, description="截取一张页面截图的最长时间")
+    browser_build: Literal["auto", "full"] = Field(
+        default="auto",
+        description="auto：有无界面精简版 Chromium 时用它（CPU 少约三分之一），打不开的页面由 govcheck 写出浏览器报告的"
+                    "错误并注明；full：用完整版 Chromium，证据中是浏览器自带的错误页与证书警告页")
     browser_connect_timeout_seconds: float = Field(
         default=30, gt=0, le=300, description="连接远程浏览器（--browser-endpoint / --cdp-endpoint）的最长时间")
     max_detail_pages_per_column: int = Field(default=40, ge=1, description="每个文件/解读栏目最多读取的详情页数")

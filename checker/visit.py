@@ -156,13 +156,17 @@ async def _show_error_if_blank(page: Page, url: str, error: str) -> None:
 
 def blank_error_page(url: str, code: str) -> str:
     """What a headless shell (a browser without its own error pages) is given to show instead of a blank page:
-    the same facts Chromium's page states, and a line saying that govcheck wrote it."""
-    heading = "无法访问此网站" if "ERR_" in code else "网页未能打开"
+    the same facts Chromium's page states (its heading: 无法访问此网站, or for a certificate error the warning's
+    您的连接不是私密连接), and a line saying that govcheck wrote it."""
+    certificate = "ERR_CERT_" in code or "ERR_SSL_" in code
+    heading = "您的连接不是私密连接" if certificate else "无法访问此网站" if "ERR_" in code else "网页未能打开"
+    what = (f"{html.escape(url)} 的安全证书有问题，浏览器已阻止打开此网页。" if certificate
+            else f"网址为 {html.escape(url)} 的网页无法打开。")
     return (
         f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{heading}</title></head>"
         "<body style='font-family:sans-serif;margin:60px;color:#202124'>"
         f"<h1 style='font-size:24px;font-weight:normal'>{heading}</h1>"
-        f"<p>网址为 {html.escape(url)} 的网页无法打开。</p>"
+        f"<p>{what}</p>"
         f"<p style='color:#5f6368'>{html.escape(code)}</p>"
         "<p style='color:#80868b;font-size:12px;margin-top:40px'>"
         "（所用浏览器不显示自带错误页，此页由 govcheck 按浏览器报告的错误写出）</p></body></html>"

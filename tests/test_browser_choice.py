@@ -58,25 +58,24 @@ def test_chromium_starts_in_chinese_and_keeps_the_users_environment() -> None:
     assert environment["PATH"] == "/usr/bin" and environment["HTTPS_PROXY"] == "http://p:1"
 
 
-def test_a_run_that_photographs_asks_playwright_for_its_full_chromium() -> None:
-    """Playwright runs its headless shell unless asked for the ``chromium`` channel; the shell leaves a failed
-    page blank, and the evidence of a site that did not open is Chromium's error page."""
-    choice = choose_browser(None, "/pw/chrome", {}, exists_in("/pw/chrome"))
+def test_a_run_asking_for_the_full_build_gets_playwrights_full_chromium() -> None:
+    """Playwright runs its headless shell unless asked for the ``chromium`` channel; a suite that wants
+    Chromium's own error pages in its evidence (``browser_build: full``), or a headed run, asks for it."""
+    choice = choose_browser(None, "/pw/chrome", {}, exists_in("/pw/chrome"), full=True)
     assert (choice.executable, choice.channel) == (None, "chromium")
 
 
-def test_a_run_without_evidence_prefers_a_headless_shell() -> None:
+def test_a_run_prefers_a_headless_shell() -> None:
     shell = "/usr/bin/chromium-headless-shell"
-    assert choose_browser(None, "/pw/chrome", {}, exists_in("/pw/chrome", shell),
-                          photographs=False) == BrowserChoice(None, "playwright", None)
-    assert choose_browser(None, None, {}, exists_in("/usr/bin/chromium", shell),
-                          photographs=False).executable == shell
-    assert choose_browser(None, None, {}, exists_in("/usr/bin/chromium", shell)).executable == "/usr/bin/chromium"
-    assert choose_browser(None, None, {}, exists_in("/usr/bin/chromium"), photographs=False).executable \
+    assert choose_browser(None, "/pw/chrome", {}, exists_in("/pw/chrome", shell)) \
+        == BrowserChoice(None, "playwright", None)
+    assert choose_browser(None, None, {}, exists_in("/usr/bin/chromium", shell)).executable == shell
+    assert choose_browser(None, None, {}, exists_in("/usr/bin/chromium", shell), full=True).executable \
         == "/usr/bin/chromium"
+    assert choose_browser(None, None, {}, exists_in("/usr/bin/chromium")).executable == "/usr/bin/chromium"
 
 
-def test_a_named_browser_is_used_as_named_even_without_evidence() -> None:
+def test_a_named_browser_is_used_as_named_even_when_a_shell_is_there() -> None:
     both = exists_in("/usr/bin/chromium", "/usr/bin/chromium-headless-shell")
-    choice = choose_browser("/usr/bin/chromium", None, {}, both, photographs=False)
+    choice = choose_browser("/usr/bin/chromium", None, {}, both)
     assert choice.executable == "/usr/bin/chromium"

@@ -202,8 +202,7 @@ class LazyBrowser:
         from checker.browser import launch_browser
 
         self._playwright = await async_playwright().start()
-        self._browser = await launch_browser(self._playwright, self._browser_path, proxy=self._proxy.browser_proxy(),
-                                             photographs=False)  # the crawl takes no evidence: a headless shell will do
+        self._browser = await launch_browser(self._playwright, self._browser_path, proxy=self._proxy.browser_proxy())
         return await self._browser.new_context(ignore_https_errors=True, locale="zh-CN",
                                                user_agent=f"{USER_AGENT_SUFFIX} (link check)",
                                                proxy=self._proxy.browser_proxy())
