@@ -27,6 +27,7 @@ _MESSAGES = {
     "date_parsing": "日期无效，应为 YYYY-MM-DD",
     "date_type": "日期无效，应为 YYYY-MM-DD",
     "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
     "string_type": "应为文本",
     "list_type": "应为列表",
     "dict_type": "应为键值映射",
@@ -97,6 +98,9 @@ def format_errors(error: ValidationError, lines: LineMap, source: str) -> str:
         text = _MESSAGES.get(item["type"], item["msg"])
         if item["type"] in ("value_error", "assertion_error"):
             text = str(item.get("ctx", {}).get("error", item["msg"]))
+        elif item["type"] in ("enum", "literal_error") and item.get("ctx", {}).get("expected"):
+            allowed = str(item["ctx"]["expected"]).replace(" or ", "、").replace(", ", "、")
+            text += f"（可选：{allowed}）"
         where = f"{source}:{line}" if line else source
         messages.append(f"{where}: {dotted or '(顶层)'}: {text}")
     return "\n".join(messages)

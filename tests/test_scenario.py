@@ -45,6 +45,7 @@ def test_bundled_scenarios_validate(name: str) -> None:
         ("suite: x\nsites: []\n", "x.yaml:2: sites: 不能为空"),
         ("- just\n- a list\n", "x.yaml:1: 场景文件的顶层应为键值映射"),
         ("", "x.yaml: 文件为空"),
+        (MINIMAL + "settings:\n  browser_build: shell\n", "x.yaml:10: settings.browser_build: 取值不在允许范围内"),
         (
             MINIMAL + "rules:\n  deductions:\n    column.stale: {points: 1, cap: 1}\n",
             "x.yaml:10: rules.deductions: 未知指标编号: column.stale",
@@ -55,6 +56,11 @@ def test_errors_name_file_and_line(text: str, expected: str) -> None:
     with pytest.raises(ScenarioError) as raised:
         parse_suite(text, "x.yaml")
     assert expected in str(raised.value)
+
+
+def test_the_browser_build_is_the_shell_unless_the_suite_asks_for_the_full_chromium() -> None:
+    assert parse_suite(MINIMAL).settings.browser_build == "auto"
+    assert parse_suite(MINIMAL + "settings:\n  browser_build: full\n").settings.browser_build == "full"
 
 
 def test_missing_file(tmp_path: Path) -> None:
