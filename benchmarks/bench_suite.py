@@ -17,8 +17,9 @@ included), env ``GOVCHECK_LOOPBACK_ONLY=1``. Reported per size:
 - per-family cost, when the run's output records family timings (it does not yet: said so in the report).
 
 The FLOOR, measured in the same run right after the biggest size: (i) every HTML page that run fetched,
-fetched once with aiohttp (``settings.concurrency × settings.fetch_per_host`` at a time), and (ii) rendered
-once in Chromium (Playwright, the flags of checker/browser.py, ``settings.concurrency × site_map.tabs`` tabs,
+fetched once with aiohttp (sites at once × ``settings.fetch_per_host`` at a time, the sites being what the runs
+check at once: ``Settings.sites_at_once``), and (ii) rendered once in Chromium (the runs' browser, the flags of
+checker/browser.py, sites at once × ``site_map.tabs`` tabs,
 settled: no request or short timer pending and the DOM quiet for ``quiet_ms``) each page that needs scripts
 (``checker.links.render_need.render_reasons(html, url)`` when that module exists, else the pages of the
 script template) or that the run photographed as evidence (one full-page screenshot per page screenshot of
@@ -44,12 +45,15 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import yaml
 
 from benchmarks.proctree import Measured, run_measured
+
+if TYPE_CHECKING:
+    from checker.browser import BrowserChoice
 from benchmarks.suite_site import AS_OF, WINDOW, Suite, SuiteServer, SuiteSite
 
 REPO = Path(__file__).resolve().parents[1]
@@ -375,11 +379,17 @@ def _machine() -> dict[str, Any]:
             "cores": os.cpu_count()}
 
 
-def _browser(path: str | None) -> str:
-    """Which Chromium a run with ``--browser-path path`` launches, as govcheck describes it."""
+def _choice(path: str | None) -> BrowserChoice:
+    """Which Chromium a run with ``--browser-path path`` launches."""
     from checker.browser import _bundled_chromium_path, choose_browser
 
-    return choose_browser(path, _bundled_chromium_path()).describe()
+    return choose_browser(path, _bundled_chromium_path())
+
+
+def _browser(path: str | None) -> str:
+    """Which Chromium a run with ``--browser-path path`` launches, as govcheck describes it."""
+    choice = _choice(path)
+    return f"{choice.describe()}（{'无界面精简版' if choice.shell else '完整版'}）"
 
 
 def run(sizes: Sequence[int] = (5, 10, 20), pages: int = 250, seed: int = 2026, *, concurrency: int | None = None,
@@ -390,8 +400,9 @@ def run(sizes: Sequence[int] = (5, 10, 20), pages: int = 250, seed: int = 2026, 
 
     sizes = sorted(set(sizes))
     settings = Settings(**({"concurrency": concurrency} if concurrency else {}))
+    at_once = settings.sites_at_once(full_build=not _choice(browser_path).shell)  # what the suite runs use
     report: dict[str, Any] = {"as_of": AS_OF.isoformat(), "pages_per_site": pages, "seed": seed,
-                              "concurrency": settings.concurrency, "tabs_per_site": settings.site_map.tabs,
+                              "concurrency": at_once, "tabs_per_site": settings.site_map.tabs,
                               "machine": _machine(), "browser": _browser(browser_path),
                               "floor_browser": _browser(floor_browser),
                               "load_average_before": os.getloadavg(), "runs": []}
@@ -411,8 +422,8 @@ def run(sizes: Sequence[int] = (5, 10, 20), pages: int = 250, seed: int = 2026, 
                 figures, results, fetched = last
                 report["floor"] = measure_floor(
                     suite, fetched, evidence_pages(results),
-                    fetch_concurrency=settings.concurrency * settings.fetch_per_host,
-                    tabs=settings.concurrency * settings.site_map.tabs, browser_path=floor_browser,
+                    fetch_concurrency=at_once * settings.fetch_per_host,
+                    tabs=at_once * settings.site_map.tabs, browser_path=floor_browser,
                     quiet_ms=settings.site_map.quiet_ms, settle_seconds=settings.site_map.settle_seconds)
                 report["floor"]["sites"] = figures["sites"]
                 report["floor"]["suite_to_floor"] = round(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,14 @@ class BrowserChoice:
     source: str
     channel: str | None = None
     """Playwright's channel for its own browser: ``chromium`` for the full build, None for its headless shell."""
+
+    @property
+    def shell(self) -> bool:
+        """Whether this is a headless shell (Playwright's own without a channel, or one named like it)."""
+        if self.executable is None:
+            return self.channel is None
+        name = Path(self.executable).name.lower()
+        return "headless" in name and "shell" in name
 
     def describe(self) -> str:
         """A short Chinese description for the run's log."""
@@ -172,18 +181,34 @@ async def launch_browser(playwright: Playwright, user_path: str | None = None, h
     options: dict[str, object] = {"headless": not headed, "args": launch_arguments(), "env": launch_environment(),
                                   **({"proxy": proxy} if proxy else {})}
     try:
-        if choice.executable is not None:
-            return await playwright.chromium.launch(executable_path=choice.executable, **options)  # type: ignore[arg-type]
-        return await playwright.chromium.launch(channel=choice.channel, **options)  # type: ignore[arg-type]
+        return await _launch(playwright, choice, options)
     except PlaywrightError:
         shell = choice.source in ("playwright", "system") and not full
         if not shell or (choice.executable is not None and choice.executable not in SYSTEM_HEADLESS_SHELLS):
             raise
         LOG.info("无界面精简版 Chromium 无法启动，改用完整版：%s", choice.describe(), exc_info=True)
-        fallback = choose_browser(None, bundled, full=True)
-        if fallback.executable is not None:
-            return await playwright.chromium.launch(executable_path=fallback.executable, **options)  # type: ignore[arg-type]
-        return await playwright.chromium.launch(channel=fallback.channel, **options)  # type: ignore[arg-type]
+        return await _launch(playwright, choose_browser(None, bundled, full=True), options)
+
+
+async def _launch(playwright: Playwright, choice: BrowserChoice, options: dict[str, object]) -> Browser:
+    if choice.executable is not None:
+        browser = await playwright.chromium.launch(executable_path=choice.executable, **options)  # type: ignore[arg-type]
+    else:
+        browser = await playwright.chromium.launch(channel=choice.channel, **options)  # type: ignore[arg-type]
+    _SHELLS[browser] = choice.shell
+    build = "无界面精简版" if choice.shell else "完整版"
+    LOG.info("浏览器：%s（%s，版本 %s）", choice.describe(), build, browser.version)
+    return browser
+
+
+_SHELLS: weakref.WeakKeyDictionary[Browser, bool] = weakref.WeakKeyDictionary()
+"""Whether each browser :func:`launch_browser` started is a headless shell."""
+
+
+def is_headless_shell(browser: Browser) -> bool:
+    """Whether ``browser`` is a headless shell govcheck launched (False for the full build and for a remote
+    browser, whose build is not known)."""
+    return _SHELLS.get(browser, False)
 
 
 def resolve_for_pytest(user_path: str | None = None, full: bool = False) -> dict[str, object]:

@@ -21,7 +21,7 @@ from playwright.async_api import Browser, Dialog, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
 from checker import USER_AGENT_SUFFIX, __version__
-from checker.browser import cjk_renders, connect_browser, launch_browser
+from checker.browser import cjk_renders, connect_browser, is_headless_shell, launch_browser
 from checker.checks.registry import FAMILIES
 from checker.context import CheckFamily, SiteContext, SiteOutcome
 from checker.evidence import EvidenceStore
@@ -226,7 +226,6 @@ async def _run_guarded(suite: Suite, options: RunOptions, guard: NetworkGuard,
     else:
         started, finished = now(), {}
         journal.start(RunHeader(digest, as_of, started))
-    limit = asyncio.Semaphore(suite.settings.concurrency)
     politeness = Politeness(suite.settings.min_request_interval_seconds, suite.settings.respect_robots,
                             request_timeout_seconds=suite.settings.page_timeout_seconds)
     run_budget = suite.settings.run_timeout_seconds
@@ -240,6 +239,9 @@ async def _run_guarded(suite: Suite, options: RunOptions, guard: NetworkGuard,
         else:
             browser = await launch_browser(playwright, options.browser_path, options.headed, browser_proxy,
                                            full=suite.settings.browser_build == "full")
+        at_once = suite.settings.sites_at_once(full_build=not is_headless_shell(browser))
+        LOG.info("同时检查的站点：%d 个", at_once)
+        limit = asyncio.Semaphore(at_once)
         link_checker = LinkChecker(suite.settings.links, retest=suite.settings.retest,
                                    user_agent=await _user_agent(browser), guard=guard)
         try:

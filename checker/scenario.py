@@ -232,10 +232,16 @@ class RetestSettings(_Strict):
         return self.spread_seconds / (self.attempts - 1) if self.attempts > 1 else 0.0
 
 
+FULL_BUILD_CONCURRENCY = 2
+"""Sites at once by default when the run uses the full Chromium (see :meth:`Settings.sites_at_once`)."""
+
+
 class Settings(_Strict):
     """How the run behaves (not what it judges): concurrency, time budgets and limits."""
 
-    concurrency: int = Field(default=2, ge=1, le=16)
+    concurrency: int = Field(
+        default=3, ge=1, le=16,
+        description="同时检查的站点数；未在场景中写明时，用完整版 Chromium 的运行取 2（内存，见 README“并发与资源”）")
     page_timeout_seconds: float = Field(default=20, gt=0)
     site_timeout_seconds: float = Field(default=300, gt=0)
     max_columns: int = Field(default=40, ge=1)
@@ -247,6 +253,14 @@ class Settings(_Strict):
     action_timeout_seconds: float = Field(
         default=5, gt=0, le=60, description="单个页面操作（点击、填写、读取元素、关闭标签页）的最长时间")
     screenshot_timeout_seconds: float = Field(default=20, gt=0, le=120, description="截取一张页面截图的最长时间")
+    def sites_at_once(self, full_build: bool) -> int:
+        """How many sites a run checks at once: ``concurrency`` as the suite sets it; by default 3 with a
+        headless shell and 2 with the full Chromium, whose third site would take the run past 1 GiB
+        (bench_suite, 20 sites on 2 cores: 781 against 1087 MiB)."""
+        if "concurrency" in self.model_fields_set or not full_build:
+            return self.concurrency
+        return min(self.concurrency, FULL_BUILD_CONCURRENCY)
+
     browser_build: Literal["auto", "full"] = Field(
         default="auto",
         description="auto：有无界面精简版 Chromium 时用它（CPU 少约三分之一），打不开的页面由 govcheck 写出浏览器报告的"

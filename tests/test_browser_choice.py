@@ -79,3 +79,11 @@ def test_a_named_browser_is_used_as_named_even_when_a_shell_is_there() -> None:
     both = exists_in("/usr/bin/chromium", "/usr/bin/chromium-headless-shell")
     choice = choose_browser("/usr/bin/chromium", None, {}, both)
     assert choice.executable == "/usr/bin/chromium"
+
+
+def test_a_choice_knows_whether_it_is_a_headless_shell() -> None:
+    assert BrowserChoice(None, "playwright", None).shell
+    assert not BrowserChoice(None, "playwright", "chromium").shell
+    assert BrowserChoice("/usr/bin/chromium-headless-shell", "system").shell
+    assert BrowserChoice("/pw/chromium_headless_shell-1148/chrome-linux/headless_shell", "user").shell
+    assert not BrowserChoice("/usr/bin/chromium", "system").shell

@@ -86,13 +86,30 @@ def test_a_shell_that_will_not_start_gives_way_to_the_full_chromium(tmp_path: Pa
     monkeypatch.setattr(browser_module, "choose_browser",
                         lambda *args, **kwargs: choose(*args, **kwargs, shells=(str(broken),)))
 
-    async def main() -> str:
+    async def main() -> tuple[str, bool]:
         async with async_playwright() as playwright:
             browser = await browser_module.launch_browser(playwright)
             page = await browser.new_page()
             await page.set_content("<p>政府网站</p>")
             text = await page.inner_text("p")
+            shell = browser_module.is_headless_shell(browser)
             await browser.close()
-            return text
+            return text, shell
 
-    assert run_async(main()) == "政府网站"
+    assert run_async(main()) == ("政府网站", False)  # the full build: a run then checks 2 sites at once
+
+
+def test_a_run_launches_the_headless_shell_and_knows_it() -> None:
+    async def main() -> tuple[bool, str]:
+        async with async_playwright() as playwright:
+            browser = await browser_module.launch_browser(playwright)
+            shell = browser_module.is_headless_shell(browser)
+            await browser.close()
+            full = await browser_module.launch_browser(playwright, full=True)
+            full_is_shell = browser_module.is_headless_shell(full)
+            await full.close()
+            return shell, str(full_is_shell)
+
+    if _bundled_chromium_path() is not None:
+        pytest.skip("Playwright's own Chromium is installed: it is chosen before any system browser")
+    assert run_async(main()) == (True, "False")

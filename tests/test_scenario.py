@@ -77,3 +77,12 @@ def test_channel_scope_is_its_folder() -> None:
 def test_rebase_moves_site_urls() -> None:
     suite = parse_suite(MINIMAL).rebase("https://www.example.gov.cn/", "http://127.0.0.1:5000/")
     assert suite.sites[0].url == "http://127.0.0.1:5000/"
+
+
+def test_sites_at_once_is_three_with_a_headless_shell_and_two_with_the_full_chromium() -> None:
+    default = parse_suite(MINIMAL).settings
+    assert default.sites_at_once(full_build=False) == 3
+    assert default.sites_at_once(full_build=True) == 2  # a third site takes the full build past 1 GiB
+    chosen = parse_suite(MINIMAL + "settings:\n  concurrency: 4\n").settings
+    assert chosen.sites_at_once(full_build=True) == chosen.sites_at_once(full_build=False) == 4
+    assert parse_suite(MINIMAL + "settings:\n  concurrency: 1\n").settings.sites_at_once(full_build=False) == 1
