@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import io
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -47,13 +50,34 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 
 
+_DECODED: OrderedDict[bytes, tuple[str, ...]] = OrderedDict()
+_DECODED_KEPT = 256
+_DECODED_LOCK = threading.Lock()
+
+
 def decode_qr(image_bytes: bytes) -> list[str]:
     """All QR payloads in an image (PNG, JPEG, GIF first frame, WebP, BMP…), in reading order, no repeats.
 
     The image is read as it is first; when nothing decodes, it is retried converted to grayscale, with a
     white border added (many footers crop the quiet zone) and upscaled ×2 and ×3 without smoothing (tiny
-    codes). Undecodable images and bytes that are no image at all give ``[]``.
+    codes). Undecodable images and bytes that are no image at all give ``[]``. The same bytes are decoded
+    once (the last 256 images are remembered): a footer read twice, a logo on every page.
     """
+    key = hashlib.sha256(image_bytes).digest()
+    with _DECODED_LOCK:
+        known = _DECODED.get(key)
+        if known is not None:
+            _DECODED.move_to_end(key)
+            return list(known)
+    payloads = _decode(image_bytes)
+    with _DECODED_LOCK:
+        _DECODED[key] = tuple(payloads)
+        while len(_DECODED) > _DECODED_KEPT:
+            _DECODED.popitem(last=False)
+    return payloads
+
+
+def _decode(image_bytes: bytes) -> list[str]:
     for image in _open_images(image_bytes):
         for candidate in _variants(image):
             payloads = _read(candidate)

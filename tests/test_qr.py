@@ -6,6 +6,7 @@ import base64
 import io
 import random
 import re
+from collections import OrderedDict
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -326,3 +327,19 @@ def test_nfra_inline_qr_images_decode_to_the_page_address(name: str) -> None:
         data = decode_data_uri(uri)
         assert data is not None
         assert decode_qr(data) == [expected]
+
+
+def test_the_same_image_is_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A footer read twice (or a logo on every page) costs one decode; the answer is the decoder's own."""
+    from checker import qr
+
+    data = encode(qr_image(PAYLOADS[0], scale=4, border=4))
+    calls: list[bytes] = []
+    decode = qr._decode
+    monkeypatch.setattr(qr, "_DECODED", OrderedDict())
+    monkeypatch.setattr(qr, "_decode", lambda image: calls.append(image) or decode(image))
+    first = decode_qr(data)
+    first.append("changed by a caller")
+    assert decode_qr(data) == [PAYLOADS[0]] and len(calls) == 1
+    other = encode(qr_image(PAYLOADS[1], scale=4, border=4))
+    assert decode_qr(other) == [PAYLOADS[1]] and calls[-1] == other

@@ -29,7 +29,7 @@ from checker.results import Evidence, Finding, Severity
 from checker.rules import RuleSet
 from checker.runlog import LOG
 from checker.scenario import NewMediaAccount
-from checker.visit import PageEvidence, now
+from checker.visit import PageEvidence, in_image_thread, now
 
 MIN_IMAGE_SIDE = 24
 _RENDERED_JS = "el => Boolean(el.complete && el.naturalWidth > 0)"
@@ -212,7 +212,7 @@ async def _rendered_payloads(page: Page, image: FooterImageSeen, timeout_seconds
         shown = bool(await locator.evaluate(_RENDERED_JS, timeout=timeout_seconds * 1000))
         if not shown:
             return False, []
-        return True, decode_qr(await locator.screenshot(timeout=timeout_seconds * 1000))
+        return True, await in_image_thread(decode_qr, await locator.screenshot(timeout=timeout_seconds * 1000))
     except PlaywrightError:
         LOG.info("页脚图片截图失败：%s", image.src[:200], exc_info=True)
         return False, []
@@ -273,7 +273,7 @@ class _Looker:
         at = now()
         slot = _slot(image)
         fetched = await _image_file(self.page, image, self.timeout)
-        payloads = tuple(dict.fromkeys(decode_qr(fetched.data))) if fetched.data else ()
+        payloads = tuple(dict.fromkeys(await in_image_thread(decode_qr, fetched.data))) if fetched.data else ()
         shown = True
         if not payloads:
             shown, pixels = await _rendered_payloads(self.page, image, self.action_timeout)
@@ -354,18 +354,22 @@ class FooterQrCheck(ObservingFamily[QrObservation]):
         if not any(_is_code(probe) for probe in observation.probes) and not observation.failures():
             fresh = await _reopen_home(context)
             if fresh is not None:
-                observation = await self._look_at(context, fresh)
+                kept = observation.footer_evidence if _same_footer(home, fresh) else []
+                observation = await self._look_at(context, fresh, kept)
         _publish(context, observation)
         return observation
 
-    async def _look_at(self, context: SiteContext, home: PageSnapshot) -> QrObservation:
+    async def _look_at(self, context: SiteContext, home: PageSnapshot,
+                       footer_evidence: Sequence[Evidence] = ()) -> QrObservation:
+        """One look at the footer's images; ``footer_evidence``: a photograph of this same footer already
+        taken (on the first read of the home page), used instead of taking another."""
         looker = _Looker(context)
         images = footer_images(home)
         probes = [probe for key, image in images if (probe := await looker.look(key, image))]
         observation = QrObservation(probes, now(), url=context.page.url, declared=list(context.site.hints.newmedia),
                                     images=images)
         if home.footer is not None and not any(_is_code(probe) for probe in probes):
-            observation.footer_evidence = await looker.evidence.capture(home.footer.anchor)
+            observation.footer_evidence = list(footer_evidence) or await looker.evidence.capture(home.footer.anchor)
         return observation
 
     async def observe_again(self, context: SiteContext, earlier: QrObservation) -> Observation:
@@ -389,6 +393,19 @@ class FooterQrCheck(ObservingFamily[QrObservation]):
     def note(self, observation: QrObservation) -> str:
         """How many QR codes the footer shows."""
         return f"页脚二维码{sum(_is_code(probe) for probe in observation.probes)}个"
+
+
+def _same_footer(first: PageSnapshot, again: PageSnapshot) -> bool:
+    """Whether two reads of the home page show the same footer (its text and images): a photograph of the
+    first then shows what the second saw. A first read cut short by a stumbling server differs."""
+    if first.footer is None or again.footer is None:
+        return False
+
+    def images(snapshot: PageSnapshot) -> list[tuple[str, float, float]]:
+        assert snapshot.footer is not None
+        return [(image.src, image.width, image.height) for image in snapshot.footer.images]
+
+    return first.footer.text == again.footer.text and images(first) == images(again)
 
 
 def _showing(context: SiteContext, home: PageSnapshot) -> bool:
