@@ -147,11 +147,7 @@ def boxed_page(png: bytes, box: Box, *, max_height: int = 8000) -> bytes:
     clamped to it; a zero-size box is drawn as a small square marker around its point.
     """
     image = _open_rgb(png)
-    marked = _draw_mark(image, box)
-    if image.height > max_height:
-        top = _window_start(marked[1], marked[3], max_height, image.height)
-        image = image.crop((0, top, image.width, top + max_height))
-    return _to_png(image)
+    return _to_png(_page_window(image, _draw_mark(image, box), max_height))
 
 
 def boxed_page_and_crop(png: bytes, box: Box, *, max_height: int = 8000) -> tuple[bytes, bytes]:
@@ -159,13 +155,8 @@ def boxed_page_and_crop(png: bytes, box: Box, *, max_height: int = 8000) -> tupl
     as the two calls: a finding's evidence is both, and decoding a tall page costs more than drawing on it)."""
     image = _open_rgb(png)
     marked = _draw_mark(image, box)
-    page = image
-    if image.height > max_height:
-        top = _window_start(marked[1], marked[3], max_height, image.height)
-        page = image.crop((0, top, image.width, top + max_height))
-    left, right = _span(marked[0] - CROP_MARGIN, marked[2] + CROP_MARGIN, CROP_MIN_WIDTH, image.width)
-    top, bottom = _span(marked[1] - CROP_MARGIN, marked[3] + CROP_MARGIN, 0, image.height)
-    return _to_png(page), _to_png(image.crop((left, top, right, bottom)))
+    return (_to_png(_page_window(image, marked, max_height)),
+            _to_png(_crop_around(image, marked, CROP_MARGIN, CROP_MIN_WIDTH)))
 
 
 def page_top(png: bytes, *, max_height: int = 8000) -> bytes:
@@ -183,10 +174,22 @@ def element_crop(png: bytes, box: Box, *, margin: int = CROP_MARGIN, min_width: 
     element still shows the text around it, and it is always clamped to the image.
     """
     image = _open_rgb(png)
-    left, top, right, bottom = _draw_mark(image, box)
-    left, right = _span(left - margin, right + margin, min_width, image.width)
-    top, bottom = _span(top - margin, bottom + margin, 0, image.height)
-    return _to_png(image.crop((left, top, right, bottom)))
+    return _to_png(_crop_around(image, _draw_mark(image, box), margin, min_width))
+
+
+def _page_window(image: Image.Image, marked: tuple[int, int, int, int], max_height: int) -> Image.Image:
+    """The marked page, cut to a ``max_height`` window around the mark when it is taller."""
+    if image.height <= max_height:
+        return image
+    top = _window_start(marked[1], marked[3], max_height, image.height)
+    return image.crop((0, top, image.width, top + max_height))
+
+
+def _crop_around(image: Image.Image, marked: tuple[int, int, int, int], margin: int, min_width: int) -> Image.Image:
+    """The part of the image around the mark: ``margin`` on each side, at least ``min_width`` wide."""
+    left, right = _span(marked[0] - margin, marked[2] + margin, min_width, image.width)
+    top, bottom = _span(marked[1] - margin, marked[3] + margin, 0, image.height)
+    return image.crop((left, top, right, bottom))
 
 
 def _open_rgb(png: bytes) -> Image.Image:
