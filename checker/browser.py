@@ -224,9 +224,14 @@ def resolve_for_pytest(user_path: str | None = None, full: bool = False) -> dict
     return arguments
 
 
+def _playwright_browsers() -> Path:
+    """Where ``playwright install`` puts its browsers."""
+    return Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+
+
 def _bundled_chromium_path() -> str | None:
     """Where Playwright's own Chromium would be, without starting Playwright (its cache folder)."""
-    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    root = _playwright_browsers()
     if not root.is_dir():
         return None
     layouts = ("chrome-linux/chrome", "chrome-linux64/chrome", "chrome-mac/Chromium.app", "chrome-win/chrome.exe")
@@ -240,7 +245,7 @@ def _bundled_chromium_path() -> str | None:
 def _bundled_shell_present() -> bool:
     """Whether Playwright's own headless shell is installed beside its Chromium (``playwright install
     chromium --no-shell`` leaves it out): pytest-playwright launches without a fallback."""
-    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    root = _playwright_browsers()
     return root.is_dir() and any(root.glob("chromium_headless_shell-*"))
 
 

@@ -100,16 +100,15 @@ def test_a_shell_that_will_not_start_gives_way_to_the_full_chromium(tmp_path: Pa
 
 
 def test_a_run_launches_the_headless_shell_and_knows_it() -> None:
-    async def main() -> tuple[bool, str]:
+    async def main() -> tuple[bool, bool]:
         async with async_playwright() as playwright:
-            browser = await browser_module.launch_browser(playwright)
-            shell = browser_module.is_headless_shell(browser)
-            await browser.close()
-            full = await browser_module.launch_browser(playwright, full=True)
-            full_is_shell = browser_module.is_headless_shell(full)
-            await full.close()
-            return shell, str(full_is_shell)
+            shells = []
+            for full in (False, True):
+                browser = await browser_module.launch_browser(playwright, full=full)
+                shells.append(browser_module.is_headless_shell(browser))
+                await browser.close()
+            return shells[0], shells[1]
 
     if _bundled_chromium_path() is not None:
         pytest.skip("Playwright's own Chromium is installed: it is chosen before any system browser")
-    assert run_async(main()) == (True, "False")
+    assert run_async(main()) == (True, False)
