@@ -51,10 +51,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from benchmarks.proctree import Measured, run_measured
+from benchmarks.suite_site import AS_OF, WINDOW, Suite, SuiteServer, SuiteSite
 
 if TYPE_CHECKING:
     from checker.browser import BrowserChoice
-from benchmarks.suite_site import AS_OF, WINDOW, Suite, SuiteServer, SuiteSite
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).resolve().parent / "out" / "bench_suite.json"
@@ -389,7 +389,7 @@ def _choice(path: str | None) -> BrowserChoice:
 def _browser(path: str | None) -> str:
     """Which Chromium a run with ``--browser-path path`` launches, as govcheck describes it."""
     choice = _choice(path)
-    return f"{choice.describe()}（{'无界面精简版' if choice.shell else '完整版'}）"
+    return f"{choice.describe()}（{choice.build}）"
 
 
 def run(sizes: Sequence[int] = (5, 10, 20), pages: int = 250, seed: int = 2026, *, concurrency: int | None = None,
@@ -399,6 +399,7 @@ def run(sizes: Sequence[int] = (5, 10, 20), pages: int = 250, seed: int = 2026, 
     from checker.scenario import Settings
 
     sizes = sorted(set(sizes))
+    floor_browser = floor_browser or browser_path  # the floor renders with what the suite runs use
     settings = Settings(**({"concurrency": concurrency} if concurrency else {}))
     at_once = settings.sites_at_once(full_build=not _choice(browser_path).shell)  # what the suite runs use
     report: dict[str, Any] = {"as_of": AS_OF.isoformat(), "pages_per_site": pages, "seed": seed,
@@ -491,8 +492,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--out", type=Path, default=OUT, help="where to write the JSON of the figures")
     args = parser.parse_args(argv)
     report = run([int(size) for size in args.sizes.split(",")], args.pages, args.seed,
-                 concurrency=args.concurrency, browser_path=args.browser_path,
-                 floor_browser=args.floor_browser or args.browser_path,
+                 concurrency=args.concurrency, browser_path=args.browser_path, floor_browser=args.floor_browser,
                  floor=not args.no_floor, timeout=args.timeout, keep=args.keep)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

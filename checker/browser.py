@@ -79,6 +79,11 @@ class BrowserChoice:
         name = Path(self.executable).name.lower()
         return "headless" in name and "shell" in name
 
+    @property
+    def build(self) -> str:
+        """The build in Chinese, for the run's log: 无界面精简版 or 完整版."""
+        return "无界面精简版" if self.shell else "完整版"
+
     def describe(self) -> str:
         """A short Chinese description for the run's log."""
         bundled = "Playwright 自带 Chromium" if self.channel else "Playwright 自带 Chromium（无界面精简版）"
@@ -196,8 +201,7 @@ async def _launch(playwright: Playwright, choice: BrowserChoice, options: dict[s
     else:
         browser = await playwright.chromium.launch(channel=choice.channel, **options)  # type: ignore[arg-type]
     _SHELLS[browser] = choice.shell
-    build = "无界面精简版" if choice.shell else "完整版"
-    LOG.info("浏览器：%s（%s，版本 %s）", choice.describe(), build, browser.version)
+    LOG.info("浏览器：%s（%s，版本 %s）", choice.describe(), choice.build, browser.version)
     return browser
 
 
