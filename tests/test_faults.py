@@ -69,6 +69,17 @@ def test_a_retry_gets_a_fresh_deterministic_draw() -> None:
     assert plan.fresh().decide("GET", "/") == draws[0] and plan.fresh().log == []
 
 
+def test_the_asking_page_counts_by_path_not_by_port() -> None:
+    """The demo listens on a fresh port each run; a script's request must draw the same faults in every run."""
+    plan = FaultPlan.even(0.5, seed=7)
+    target = "/bm/jtj/api/list?col=jtdt&page=2"
+    ports = {plan.fresh().decide("GET", target, f"http://127.0.0.1:{port}/bm/jtj/jtdt/")
+             for port in range(40000, 40040)}
+    assert len(ports) == 1
+    pages = {plan.fresh().decide("GET", target, f"http://127.0.0.1:40000/bm/jtj/{name}/") for name in "abcdefghij"}
+    assert len(pages) > 1  # a different asking page still draws afresh
+
+
 def test_shares_are_roughly_right_over_ten_thousand_draws() -> None:
     plan = FaultPlan.even(0.2, seed=7)
     assert (plan.reset_share, plan.error_share, plan.stall_share) == pytest.approx((0.08, 0.08, 0.04))

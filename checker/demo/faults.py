@@ -42,6 +42,14 @@ def _check_share(name: str, value: float) -> None:
         raise ValueError(f"{name} 应在 0 与 1 之间，实为 {value}")
 
 
+def asking_page(referer: str) -> str:
+    """The path and query of the page that asked (a Referer without scheme, host and port); '' for none."""
+    if not referer:
+        return ""
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 @dataclass(frozen=True)
 class FaultPlan:
     """Which share of requests the demo server resets, answers 503 or stalls, drawn deterministically by seed.
@@ -120,9 +128,12 @@ class FaultPlan:
 
         Requests are counted per (method, target, source): a script every page loads draws its faults per
         page that asks for it, so which page gets a reset does not depend on the order pages were opened in.
+        ``source`` may be a whole Referer: only its path and query count, since the demo's port changes
+        from run to run and the same seed must draw the same faults in every run.
         """
         if self.spared(method, target):
             return Fault.NONE
+        source = asking_page(source)
         key = (method.upper(), target)
         with self._lock:
             n = self._seen[(*key, source)]
