@@ -80,6 +80,16 @@ def test_the_asking_page_counts_by_path_not_by_port() -> None:
     assert len(pages) > 1  # a different asking page still draws afresh
 
 
+def test_faults_seen_by_a_page_count_its_own_and_those_of_what_it_asked_for() -> None:
+    plan = FaultPlan(reset_share=1.0, seed=1)
+    plan.decide("GET", "/bm/jtj/jtdt/index_1.html")
+    plan.decide("GET", "/static/jtj.js", "http://127.0.0.1:41000/bm/jtj/jtdt/index_1.html")
+    plan.decide("GET", "/static/jtj.js", "http://127.0.0.1:41000/bm/jtj/")
+    plan.decide("GET", "/bm/jtj/api/list?col=jtdt&page=2", "http://127.0.0.1:41000/bm/jtj/jtdt/index_1.html")
+    assert plan.faults_seen_by("http://127.0.0.1:42000/bm/jtj/jtdt/index_1.html") == 3
+    assert plan.faults_seen_by("/bm/jtj/") == 1 and plan.faults_seen_by("/static/other.js") == 0
+
+
 def test_shares_are_roughly_right_over_ten_thousand_draws() -> None:
     plan = FaultPlan.even(0.2, seed=7)
     assert (plan.reset_share, plan.error_share, plan.stall_share) == pytest.approx((0.08, 0.08, 0.04))

@@ -69,6 +69,7 @@ class FaultPlan:
     spare_paths: tuple[str, ...] = ()
     _seen: Counter[tuple[str, str, str]] = field(default_factory=Counter, init=False, repr=False, compare=False)
     _log: list[tuple[Fault, str, str]] = field(default_factory=list, init=False, repr=False, compare=False)
+    _askers: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -142,6 +143,7 @@ class FaultPlan:
         if fault is not Fault.NONE:
             with self._lock:
                 self._log.append((fault, key[0], target))
+                self._askers.append(source)
         return fault
 
     @property
@@ -149,6 +151,14 @@ class FaultPlan:
         """Every fault injected so far, as (fault, method, target), in the order decided (a copy)."""
         with self._lock:
             return list(self._log)
+
+    def faults_seen_by(self, page: str) -> int:
+        """How many faults a look at ``page`` (a URL or path) could have met: faults on the page itself and on
+        the scripts, styles and data requests it asked for, over the whole run so far."""
+        wanted = asking_page(page)
+        with self._lock:
+            return sum(1 for (_, _, target), asker in zip(self._log, self._askers, strict=True)
+                       if target == wanted or asker == wanted)
 
     def counts(self) -> dict[str, int]:
         """Faults injected so far by kind (``reset``, ``error``, ``stall``; zero included) and ``requests``: how
