@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
+from checker.capture import capture_png
 from checker.evidence import DeferredEvidenceStore, EvidenceStore
 from checker.results import Evidence
 from checker.scenario import DEFAULT_SETTINGS
@@ -64,7 +65,7 @@ class Journey:
     async def _viewport(self) -> list[Evidence]:
         """What a person sees on arriving: the window, not the whole (possibly endless) page."""
         try:
-            png = await self.page.screenshot(animations="disabled", timeout=self.screenshot_timeout_seconds * 1000)
+            png = await capture_png(self.page, None, self.screenshot_timeout_seconds)
         except PlaywrightError:
             return []
         return [self._stage.save(png, site_index=self.site_index, role="page", url=self.page.url, captured_at=now())]

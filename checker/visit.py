@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, Request, Response, Route
 
+from checker.capture import capture_png
 from checker.evidence import Box, EvidenceStore, boxed_page_and_crop, page_top
 from checker.netguard import (
     NetworkGuard,
@@ -249,8 +250,7 @@ class PageEvidence:
             width, height = await self._page.evaluate(_PAGE_SIZE_JS)
             size = {"width": min(width, MAX_SHOT_WIDTH), "height": min(self._max_height, height - top)}
             clip = {"x": 0, "y": top, **size}
-            png = await self._page.screenshot(full_page=True, clip=clip, animations="disabled",
-                                             timeout=self._screenshot_timeout_ms)
+            png = await capture_png(self._page, clip, self._screenshot_timeout_ms / 1000)
             self._shots[top] = (png, now())
         return self._shots[top]
 
