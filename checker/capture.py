@@ -69,7 +69,14 @@ _PREPARE = """(() => {
   }
   undo.push(() => paused.forEach((animation) => { try { animation.play(); } catch (error) {} }));
   window.__govcheckRestore = () => { undo.forEach((step) => step()); delete window.__govcheckRestore; };
-  return document.fonts ? document.fonts.ready.then(() => true) : true;
+  const size = () => {
+    const body = document.body || document.documentElement, html = document.documentElement;
+    return [Math.max(body.scrollWidth, html.scrollWidth, body.offsetWidth, html.offsetWidth, body.clientWidth,
+                     html.clientWidth),
+            Math.max(body.scrollHeight, html.scrollHeight, body.offsetHeight, html.offsetHeight, body.clientHeight,
+                     html.clientHeight)];
+  };
+  return document.fonts ? document.fonts.ready.then(size) : size();
 })()"""
 _RESTORE = "window.__govcheckRestore && window.__govcheckRestore()"
 _VIEWPORT = "({x: window.scrollX, y: window.scrollY, width: window.innerWidth, height: window.innerHeight})"
@@ -112,21 +119,25 @@ async def _evaluate(session: CDPSession, context: int, expression: str) -> Any:
     return answer.get("result", {}).get("value")
 
 
+async def _prepare(session: CDPSession, context: int) -> list[int] | None:
+    """Still the frame's animations and hide its caret; its document's size once its fonts are loaded (None when
+    the frame could not be prepared)."""
+    try:
+        return await _evaluate(session, context, _PREPARE)
+    except PlaywrightError:
+        return None
+
+
 async def _capture(page: Page, session: CDPSession, clip: Clip | None) -> bytes:
     contexts = await _worlds(session)
     try:
-        for context in contexts:
-            with contextlib.suppress(PlaywrightError):
-                await _evaluate(session, context, _PREPARE)
+        sizes = [await _prepare(session, context) for context in contexts]
         if clip is None:
             area = await _evaluate(session, contexts[0], _VIEWPORT) if contexts else None
             area = area or {"x": 0, "y": 0, **(page.viewport_size or {"width": 1280, "height": 800})}
             beyond = False
         else:
-            area = clip
-            viewport = page.viewport_size
-            beyond = viewport is None or (clip["x"] + clip["width"] > viewport["width"]
-                                          or clip["y"] + clip["height"] > viewport["height"])
+            area, beyond = clip, _beyond_viewport(sizes[0] if sizes else None, page.viewport_size)
         answer = await session.send("Page.captureScreenshot", {
             "format": "png", "optimizeForSpeed": True, "captureBeyondViewport": beyond,
             "clip": {"x": area["x"], "y": area["y"], "width": area["width"], "height": area["height"], "scale": 1}})
@@ -135,6 +146,14 @@ async def _capture(page: Page, session: CDPSession, clip: Clip | None) -> bytes:
         for context in contexts:
             with contextlib.suppress(PlaywrightError):
                 await _evaluate(session, context, _RESTORE)
+
+
+def _beyond_viewport(document: list[int] | None, viewport: dict[str, int] | None) -> bool:
+    """Whether a document-area shot must be taken beyond the window: whenever the whole document does not fit
+    in it (as Playwright decides; the area is then found wherever the page is scrolled)."""
+    if not document or viewport is None:
+        return True
+    return document[0] > viewport["width"] or document[1] > viewport["height"]
 
 
 async def capture_png(page: Page, clip: Clip | None, timeout_seconds: float) -> bytes:

@@ -83,6 +83,16 @@ def test_the_window_as_scrolled_matches_playwrights_viewport_shot() -> None:
     assert run_async(_with_page(PAGE, work)) == (True, (800, 600))
 
 
+def test_an_area_of_a_scrolled_page_is_taken_where_it_is_not_where_the_window_is() -> None:
+    async def work(page: Page) -> bool:
+        await page.evaluate("window.scrollTo(0, 900)")
+        clip = {"x": 0, "y": 0, "width": 800, "height": 500}
+        return _same(await capture_png(page, clip, 10),
+                     await page.screenshot(full_page=True, clip=clip, animations="disabled"))
+
+    assert run_async(_with_page(PAGE, work))
+
+
 def test_frames_are_stilled_too() -> None:
     async def work(page: Page) -> bool:
         await page.wait_for_timeout(300)
