@@ -24,6 +24,7 @@ from pathlib import Path
 from playwright.async_api import Browser, Page, Playwright
 from playwright.async_api import Error as PlaywrightError
 
+from checker.chromium_features import disable_features_flag
 from checker.runlog import LOG
 from checker.scenario import DEFAULT_SETTINGS
 
@@ -130,8 +131,9 @@ def choose_browser(
 
 
 def launch_arguments() -> list[str]:
-    """Command-line flags every launch uses."""
-    return list(QUIET_FLAGS)
+    """Command-line flags every launch uses: quiet on the network, and the features govcheck turns off merged
+    with Playwright's (:mod:`checker.chromium_features`)."""
+    return [*QUIET_FLAGS, *disable_features_flag()]
 
 
 def launch_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
