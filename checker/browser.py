@@ -130,10 +130,11 @@ def choose_browser(
     )
 
 
-def launch_arguments() -> list[str]:
-    """Command-line flags every launch uses: quiet on the network, and the features govcheck turns off merged
-    with Playwright's (:mod:`checker.chromium_features`)."""
-    return [*QUIET_FLAGS, *disable_features_flag()]
+def launch_arguments(evidence: bool = True) -> list[str]:
+    """Command-line flags for a launch: always quiet on the network. A browser that takes no evidence (the
+    link crawler's) also gets the features govcheck turns off for speed, merged with Playwright's
+    (:mod:`checker.chromium_features`); one that photographs renders as Chromium ships."""
+    return [*QUIET_FLAGS, *([] if evidence else disable_features_flag())]
 
 
 def launch_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
@@ -173,19 +174,21 @@ async def connect_browser(playwright: Playwright, ws_endpoint: str | None, cdp_e
 
 
 async def launch_browser(playwright: Playwright, user_path: str | None = None, headed: bool = False,
-                         proxy: dict[str, str] | None = None, *, full: bool = False) -> Browser:
+                         proxy: dict[str, str] | None = None, *, full: bool = False,
+                         evidence: bool = True) -> Browser:
     """Launch the chosen Chromium for a run (one per run; contexts isolate the sites). ``proxy``: the run's
     network boundary (:class:`checker.netguard.PolicyProxy`), for what the browser itself asks outside any
     context; each context is given it too. ``full``: the run wants the full Chromium (a headed run always
     does); otherwise a headless shell is used when there is one, and a shell that will not start gives way
-    to the full Chromium."""
+    to the full Chromium. ``evidence``: False for a browser that photographs nothing (:func:`launch_arguments`)."""
     try:
         bundled = playwright.chromium.executable_path
     except Exception:
         bundled = None
     full = full or headed
     choice = choose_browser(user_path, bundled, full=full)
-    options: dict[str, object] = {"headless": not headed, "args": launch_arguments(), "env": launch_environment(),
+    options: dict[str, object] = {"headless": not headed, "args": launch_arguments(evidence),
+                                  "env": launch_environment(),
                                   **({"proxy": proxy} if proxy else {})}
     try:
         return await _launch(playwright, choice, options)

@@ -7,13 +7,15 @@ HTTP into HTTPS before the ``security.no_https`` check could see it. So the flag
 Playwright's list plus govcheck's, read from the Playwright driver installed with this code; when that list
 cannot be read, no flag is given at all and Chromium runs as Playwright sets it.
 
-Turned off:
+Only the link crawler's browser (``govcheck links``), which photographs nothing, turns them off; a browser
+that takes evidence renders as Chromium ships (:func:`checker.browser.launch_arguments`).
 
 - ``RenderDocument``: Chromium 156 builds a new frame (and its document objects) in the renderer and browser
   for every navigation of a tab; without it a tab reuses its frame for pages of the same site, as Chromium
-  long did. Pages load and render the same. On the 2,000-page link benchmark's 100 script pages (10 tabs,
-  three rounds) the renderer's CPU fell 3.5 → 2.8 s and the browser process's 2.5 → 2.0 s
-  (benchmarks/README.md).
+  long did. On the 2,000-page link benchmark's 100 script pages (10 tabs, three rounds) the renderer's CPU
+  fell 3.5 → 2.8 s and the browser process's 2.5 → 2.0 s, with the same links found (benchmarks/README.md).
+  Evidence runs keep it: with the frame reused, a home-page screenshot taken after the search journey
+  showed the search box in another state (its border darker) than Chromium's default gives.
 """
 
 from __future__ import annotations

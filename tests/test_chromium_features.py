@@ -43,9 +43,10 @@ def test_the_flag_merges_and_is_withheld_when_playwrights_list_is_unknown() -> N
     assert disable_features_flag(()) == []  # alone it would switch HttpsUpgrades and the rest back on
 
 
-def test_the_installed_driver_list_is_found() -> None:
+def test_the_installed_driver_list_is_found_and_only_the_link_crawler_uses_it() -> None:
     assert "HttpsUpgrades" in playwright_disabled_features()
-    assert any(flag.startswith("--disable-features=") for flag in launch_arguments())
+    assert any(flag.startswith("--disable-features=") for flag in launch_arguments(evidence=False))
+    assert not any(flag.startswith("--disable-features=") for flag in launch_arguments())
 
 
 def _last_disable_features(marker: str) -> set[str]:
@@ -78,6 +79,6 @@ def test_a_launch_keeps_every_feature_playwright_disables_and_adds_ours() -> Non
                 await browser.close()
 
     playwrights = run_async(disabled([]))
-    ours = run_async(disabled(launch_arguments()))
+    ours = run_async(disabled(launch_arguments(evidence=False)))
     assert "HttpsUpgrades" in playwrights
     assert playwrights <= ours and set(GOVCHECK_DISABLED) <= ours

@@ -202,7 +202,8 @@ class LazyBrowser:
         from checker.browser import launch_browser
 
         self._playwright = await async_playwright().start()
-        self._browser = await launch_browser(self._playwright, self._browser_path, proxy=self._proxy.browser_proxy())
+        self._browser = await launch_browser(self._playwright, self._browser_path, proxy=self._proxy.browser_proxy(),
+                                             evidence=False)
         return await self._browser.new_context(ignore_https_errors=True, locale="zh-CN",
                                                user_agent=f"{USER_AGENT_SUFFIX} (link check)",
                                                proxy=self._proxy.browser_proxy())
