@@ -246,7 +246,7 @@ def _linearity(sizes: list[int], done: dict[int, dict[str, Any]], limits: Limits
 
 def _versions(browser_path: str | None) -> dict[str, str]:
     if browser_path is None:  # govcheck's own choice: for the link crawl, a headless shell when there is one
-        choice = choose_browser(None, _bundled_chromium_path(), photographs=False)
+        choice = choose_browser(None, _bundled_chromium_path())
         browser_path = choice.executable or "Playwright"
     chromium = subprocess.run([browser_path, "--version"], capture_output=True, text=True, check=False).stdout \
         if browser_path != "Playwright" else "Playwright's own (headless shell)"

@@ -20,6 +20,7 @@ from benchmarks.bench_faults import compare_results_file
 from benchmarks.bench_faults import relate_to_clean as relate_fault_runs_to_clean
 from benchmarks.bench_faults import run_figures as run_fault_figures
 from benchmarks.bench_faults import summary as fault_summary
+from benchmarks.bench_links import _versions as link_bench_versions
 from benchmarks.bench_links import found_failures, ratio_by_round
 from benchmarks.bench_publishing import run
 from benchmarks.govcheck_run import Limits, crawl_site, modes_available
@@ -304,3 +305,10 @@ def test_fault_bench_summary_relates_each_run_to_the_clean_one() -> None:
     assert [line["vs_clean"] for line in lines] == [1.0, 1.5] and lines[1]["faults"] == len(plan.log)
     assert DEMO_BASE in (resources.files("checker.demo") / "suite.yaml").read_text(encoding="utf-8")
     assert DEMO_BASE not in demo_suite_text("http://127.0.0.1:4321/")
+
+
+def test_the_link_benchmark_names_the_browser_govcheck_links_would_choose() -> None:
+    """The report's header is written before any measurement: it must not fail after a change of the browser
+    choice's signature (it once did, and the whole benchmark stopped at its first line)."""
+    versions = link_bench_versions(None)
+    assert versions["chromium"] and versions["cores"] == str(os.cpu_count())
