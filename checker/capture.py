@@ -163,6 +163,8 @@ async def capture_png(page: Page, clip: Clip | None, timeout_seconds: float) -> 
     Raises Playwright's ``TimeoutError`` after ``timeout_seconds`` and its ``Error`` when the browser fails,
     as ``page.screenshot`` does.
     """
+    if clip is not None and (clip["width"] < 1 or clip["height"] < 1):
+        raise PlaywrightError("截图区域为空")  # as Playwright refuses an empty clip
     session = await _session(page)
     if session is None:
         return await page.screenshot(full_page=clip is not None, clip=clip, animations="disabled",

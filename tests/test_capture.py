@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PIL import Image, ImageChops
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
@@ -118,3 +119,12 @@ def test_a_capture_past_its_time_raises_playwrights_timeout() -> None:
         return str(raised.value)
 
     assert "截图" in run_async(_with_page(PAGE, work))
+
+
+def test_an_empty_area_is_refused_as_playwright_refuses_it() -> None:
+    async def work(page: Page) -> str:
+        with pytest.raises(PlaywrightError) as raised:
+            await capture_png(page, {"x": 0, "y": 0, "width": 800, "height": 0}, 10)
+        return str(raised.value)
+
+    assert "为空" in run_async(_with_page(PAGE, work))
