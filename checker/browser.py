@@ -193,9 +193,8 @@ async def launch_browser(playwright: Playwright, user_path: str | None = None, h
     try:
         return await _launch(playwright, choice, options)
     except PlaywrightError:
-        shell = choice.source in ("playwright", "system") and not full
-        if not shell or (choice.executable is not None and choice.executable not in SYSTEM_HEADLESS_SHELLS):
-            raise
+        if full or not choice.shell or choice.source not in ("playwright", "system"):
+            raise  # a named browser is used as named; only a shell govcheck chose itself gives way
         LOG.info("无界面精简版 Chromium 无法启动，改用完整版：%s", choice.describe(), exc_info=True)
         return await _launch(playwright, choose_browser(None, bundled, full=True), options)
 

@@ -253,14 +253,6 @@ class Settings(_Strict):
     action_timeout_seconds: float = Field(
         default=5, gt=0, le=60, description="单个页面操作（点击、填写、读取元素、关闭标签页）的最长时间")
     screenshot_timeout_seconds: float = Field(default=20, gt=0, le=120, description="截取一张页面截图的最长时间")
-    def sites_at_once(self, full_build: bool) -> int:
-        """How many sites a run checks at once: ``concurrency`` as the suite sets it; by default 3 with a
-        headless shell and 2 with the full Chromium, whose third site would take the run past 1 GiB
-        (bench_suite, 20 sites on 2 cores: 781 against 1087 MiB)."""
-        if "concurrency" in self.model_fields_set or not full_build:
-            return self.concurrency
-        return min(self.concurrency, FULL_BUILD_CONCURRENCY)
-
     browser_build: Literal["auto", "full"] = Field(
         default="auto",
         description="auto：有无界面精简版 Chromium 时用它（CPU 少约三分之一），打不开的页面由 govcheck 写出浏览器报告的"
@@ -279,6 +271,14 @@ class Settings(_Strict):
     site_map: SiteMapSettings = Field(default_factory=SiteMapSettings)
     retest: RetestSettings = Field(default_factory=RetestSettings)
     network: NetworkSettings = Field(default_factory=NetworkSettings)
+
+    def sites_at_once(self, full_build: bool) -> int:
+        """How many sites a run checks at once: ``concurrency`` as the suite sets it; by default 3 with a
+        headless shell and 2 with the full Chromium, whose third site would take the run past 1 GiB
+        (bench_suite, 20 sites on 2 cores: 781 against 1087 MiB)."""
+        if "concurrency" in self.model_fields_set or not full_build:
+            return self.concurrency
+        return min(self.concurrency, FULL_BUILD_CONCURRENCY)
 
 
 DEFAULT_SETTINGS = Settings()

@@ -7,14 +7,16 @@ from checker.checks.newmedia_qr import _same_footer
 from checker.observe import FooterImageSeen, FooterSeen, PageSnapshot
 
 
-def _home(text: str, *images: tuple[str, float]) -> PageSnapshot:
-    seen = tuple(FooterImageSeen(f"gc-{n}", src, "", "", "", "", side, side) for n, (src, side) in enumerate(images))
-    return PageSnapshot(url="http://127.0.0.1/", title="首页", footer=FooterSeen("gc-f", text, seen))
+def _home(text: str, *images: tuple[str, float], read: int = 0) -> PageSnapshot:
+    """A home page read ``read``: each read tags its elements afresh."""
+    seen = tuple(FooterImageSeen(f"gc-{read}-{n}", src, "", "", "", "", side, side)
+                 for n, (src, side) in enumerate(images))
+    return PageSnapshot(url="http://127.0.0.1/", title="首页", footer=FooterSeen(f"gc-{read}-f", text, seen))
 
 
 def test_the_same_footer_read_again_is_the_same_footer_whatever_its_tags() -> None:
     first = _home("主办单位：示例市人民政府办公室 网站标识码4400000001", ("/images/dzjg.png", 60))
-    again = _home("主办单位：示例市人民政府办公室 网站标识码4400000001", ("/images/dzjg.png", 60))
+    again = _home("主办单位：示例市人民政府办公室 网站标识码4400000001", ("/images/dzjg.png", 60), read=1)
     assert _same_footer(first, again)
 
 
