@@ -59,3 +59,30 @@ def test_pages_waiting_for_a_tab_are_served_when_worn_tabs_are_replaced(monkeypa
     run_async(crawl_pages())
     assert most == 2  # never more tabs than the pool's size
     assert len(made) - len(closed) <= 2 and len(closed) >= 6  # worn and spoiled tabs were replaced
+
+
+def test_each_tab_takes_the_lowest_free_seat_and_a_replaced_tab_gives_its_seat_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seat is what a context starter spreads over contexts (standalone.LazyBrowser: 5 tabs a context), so a
+    replaced tab must come back in the seat, and the context, its predecessor left."""
+    made: list[_Tab] = []
+    closed: list[_Tab] = []
+    monkeypatch.setattr(crawl, "_render_side", lambda: _fake_side(made, closed))
+    asked: list[int] = []
+
+    async def context_for(seat: int) -> str:
+        asked.append(seat)
+        return f"context {seat // 5}"
+
+    pool = TabPool(context_for, size=7)
+
+    async def use() -> None:
+        tabs = [await pool.borrow() for _ in range(7)]
+        assert asked == [0, 1, 2, 3, 4, 5, 6]
+        await pool.give_back(tabs[2], spoiled=True)
+        await pool.give_back(tabs[5], spoiled=True)
+        await pool.borrow()
+        await pool.borrow()
+
+    run_async(use())
+    assert asked[7:] == [2, 5]

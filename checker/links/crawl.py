@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from types import ModuleType
@@ -109,7 +110,7 @@ class TabPool:
     lent to one page at a time, and replaced after a failed navigation (its error page would cut into the
     next one) or after ``TAB_PAGES`` pages (a long-lived tab's memory grows with every page)."""
 
-    def __init__(self, context: BrowserContext | Callable[[], Awaitable[BrowserContext]] | None, size: int,
+    def __init__(self, context: BrowserContext | Callable[[int], Awaitable[BrowserContext]] | None, size: int,
                  side: Any = None) -> None:
         self._context = context
         self._side = side
@@ -119,10 +120,16 @@ class TabPool:
         self._changed = asyncio.Condition()
         self._opened: dict[int, int] = {}
         self._all: set[Page] = set()
+        self._free_seats = list(range(size))
+        self._seat: dict[int, int] = {}
 
     async def borrow(self) -> Page:
         """An idle tab, a new one while fewer than ``size`` exist, else wait until a tab is given back or a
-        worn one is closed (its place is then made again)."""
+        worn one is closed (its place is then made again).
+
+        Each tab has a seat (0 … size-1, the lowest free one); a context starter is asked for the context of
+        that seat, so it can spread the tabs over several contexts (:class:`~checker.links.standalone.LazyBrowser`).
+        """
         async with self._changed:
             while not self._idle and self._made >= self._size:
                 await self._changed.wait()
@@ -131,15 +138,18 @@ class TabPool:
             if self._context is None:
                 raise ValueError("rendering needs a browser context")
             self._made += 1
+            seat = heapq.heappop(self._free_seats)
         try:
-            context = self._context if not callable(self._context) else await self._context()
+            context = self._context if not callable(self._context) else await self._context(seat)
             tab = await self._render_side().new_tab(context)
         except BaseException:
             async with self._changed:
                 self._made -= 1
+                heapq.heappush(self._free_seats, seat)
                 self._changed.notify()
             raise
         self._all.add(tab)
+        self._seat[id(tab)] = seat
         return tab
 
     async def give_back(self, tab: Page, spoiled: bool) -> None:
@@ -152,6 +162,7 @@ class TabPool:
             await self._render_side().close_tab(tab)
             async with self._changed:
                 self._made -= 1
+                heapq.heappush(self._free_seats, self._seat.pop(id(tab)))
                 self._changed.notify()
             return
         async with self._changed:
@@ -174,14 +185,15 @@ class SiteCrawler:
     (``fetch``, and ``hybrid``, whose pages that need scripts share ``settings.tabs`` tabs).
 
     ``context`` is the browser context to render in, or an async callable that starts one when a page first
-    needs it (raising :class:`RenderUnavailable` when none can be started: those pages are then read from
-    their HTML, and the notes say so); the ``fetch`` mode needs none.
+    needs it, given the tab's seat (see :class:`TabPool`), and raising :class:`RenderUnavailable` when none
+    can be started: those pages are then read from their HTML, and the notes say so. The ``fetch`` mode
+    needs none.
 
     A page the crawl could not open is handed to ``unopened`` at once, so the link checker's retry (and its
     pause) runs while the crawl goes on.
     """
 
-    def __init__(self, context: BrowserContext | Callable[[], Awaitable[BrowserContext]] | None, site_url: str,
+    def __init__(self, context: BrowserContext | Callable[[int], Awaitable[BrowserContext]] | None, site_url: str,
                  scope: str, settings: LinkSettings,
                  page_timeout_seconds: float, politeness: Politeness | None = None,
                  sink: LinkSink | None = None, skip_scopes: tuple[str, ...] = (),
@@ -310,7 +322,7 @@ class SiteCrawler:
         """The browser context, started now when the crawl was given a starter."""
         if self._context is None:
             assert callable(self._source)
-            self._context = await self._source()
+            self._context = await self._source(0)
         return self._context
 
     async def _fetch(self, url: str, depth: int) -> FetchedHtml | None:

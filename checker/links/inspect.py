@@ -117,7 +117,7 @@ class CheckQueue:
         self.results[url] = result
 
 
-async def inspect_links(context: BrowserContext | Callable[[], Awaitable[BrowserContext]] | None, site_url: str,
+async def inspect_links(context: BrowserContext | Callable[[int], Awaitable[BrowserContext]] | None, site_url: str,
                         scope: str, settings: LinkSettings,
                         page_timeout_seconds: float, check: CheckOne,
                         politeness: Politeness | None = None, skip_scopes: tuple[str, ...] = (),
