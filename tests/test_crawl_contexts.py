@@ -98,3 +98,30 @@ def test_tabs_share_a_context_five_at_a_time(site: str) -> None:
     seen = run_async(contexts())
     assert len({id(context) for context in seen}) == 3
     assert all(seen[seat] is seen[seat - seat % TABS_PER_CONTEXT] for seat in range(len(seen)))
+
+
+def test_a_context_that_cannot_be_made_leaves_its_tabs_in_the_first_one(site: str,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The browser runs, but a second context fails: its seats share the first context rather than reading
+    their pages from HTML as if there were no browser."""
+    made: list[object] = []
+
+    async def new_context(self: LazyBrowser) -> object:
+        if made:
+            raise RuntimeError("上下文创建失败")
+        made.append(object())
+        return made[0]
+
+    monkeypatch.setattr(LazyBrowser, "_new_context", new_context)
+
+    async def contexts() -> list[object]:
+        guard = await guard_for_urls([site])
+        with PolicyProxy(guard) as proxy:
+            browser = LazyBrowser(None, proxy)
+            try:
+                return [await browser(seat) for seat in (0, TABS_PER_CONTEXT, TABS_PER_CONTEXT + 1)]
+            finally:
+                await browser.close()
+
+    assert run_async(contexts()) == [made[0]] * 3
+    assert len(made) == 1

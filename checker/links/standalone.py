@@ -24,6 +24,7 @@ from checker.links.model import FoundLink, LinkResult, LinkStatus
 from checker.netguard import PolicyProxy, guarding
 from checker.netsetup import guard_for_urls
 from checker.politeness import Politeness
+from checker.runlog import LOG
 from checker.scenario import DEFAULT_SETTINGS, LinkSettings
 
 if TYPE_CHECKING:
@@ -196,7 +197,11 @@ class LazyBrowser:
                 try:
                     self._contexts[number] = await self._thread.run(self._new_context())
                 except Exception as error:  # a missing or broken browser: said, and the crawl goes on
-                    self._error = error
+                    if 0 not in self._contexts:
+                        self._error = error
+                    else:  # the browser runs: this seat's tabs share the first context
+                        LOG.warning("浏览器上下文无法创建，标签页共用第一个上下文", exc_info=True)
+                        self._contexts[number] = self._contexts[0]
             if number not in self._contexts:
                 from checker.links.crawl import RenderUnavailable
 
