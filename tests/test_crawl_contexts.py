@@ -17,7 +17,7 @@ from checker.netguard import PolicyProxy
 from checker.netsetup import guard_for_urls
 from checker.scenario import LinkSettings
 from tests.aio import run_async
-from tests.corpus_server import serve_handler
+from tests.corpus_server import send_answer, serve_handler
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +62,7 @@ class _Handler(BaseHTTPRequestHandler):
             kind, body = "application/json", f'["/item{path[5:-5]}.html"]'.encode()
         else:
             body = _html("<p>条目</p>")
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_answer(self, 200, kind, body)
 
 
 @pytest.fixture(scope="module")

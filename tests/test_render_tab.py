@@ -16,7 +16,7 @@ from checker.links import render_tab
 from checker.links.render_tab import RenderedPage, render_links
 from checker.sitemap.settling import SETTLE_SCRIPT
 from tests.aio import run_async
-from tests.corpus_server import serve_handler
+from tests.corpus_server import send_answer, serve_handler
 
 pytestmark = pytest.mark.browser
 
@@ -50,11 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = f"<html><head><meta charset='utf-8'></head><body>{PAGES[self.path]}</body></html>".encode()
         else:
             kind, body = "text/html", b"<html><body>404</body></html>"
-        self.send_response(200 if self.path in PAGES or self.path == "/data.json" else 404)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_answer(self, 200 if self.path in PAGES or self.path == "/data.json" else 404, kind, body)
 
 
 @pytest.fixture(scope="module")
