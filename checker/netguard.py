@@ -79,12 +79,13 @@ class ConnectFailure:
     at: float
 
 
-_ERROR_CODES = {
+BROWSER_ERROR_CODES = {
     "dns": "net::ERR_NAME_NOT_RESOLVED",
     "refused": "net::ERR_CONNECTION_REFUSED",
     "timeout": "net::ERR_CONNECTION_TIMED_OUT",
     "unreachable": "net::ERR_ADDRESS_UNREACHABLE",
 }
+"""The Chromium error a failed connection's kind stands for (what the rest of govcheck reads)."""
 
 
 class NetworkGuard:
@@ -171,7 +172,7 @@ class NetworkGuard:
             return error
         if failure.kind == "blocked":
             return f"{BLOCKED_MARK} {failure.reason}"
-        return f"{_ERROR_CODES.get(failure.kind, 'net::ERR_CONNECTION_FAILED')} ({failure.reason})"
+        return f"{BROWSER_ERROR_CODES.get(failure.kind, 'net::ERR_CONNECTION_FAILED')} ({failure.reason})"
 
     def leave_page(self, page: object) -> None:
         """Note that ``page`` was left after a refused navigation: nothing on it may be photographed until it

@@ -13,6 +13,7 @@ import json
 from datetime import date
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from playwright.async_api import async_playwright
@@ -27,7 +28,7 @@ from checker.sitemap.model import PageRole, SiteMap
 from checker.sitemap.settling import SETTLE_SCRIPT
 from checker.sitemap.walk import EMPTY_LIST_CONFIRMED, SiteWalker
 from tests.aio import run_async
-from tests.corpus_server import serve_folder, serve_handler
+from tests.corpus_server import send_answer, serve_folder, serve_handler
 
 AS_OF = date(2020, 11, 6)
 FOOTER = "<div class='footer'>主办单位：示例县人民政府 网站标识码：4400000099 示ICP备12345678号</div>"
@@ -69,14 +70,14 @@ def _site(folder: Path) -> None:
                     "</a><span>${r.date}</span></li>`).join(''); });</script>"), encoding="utf-8")
 
 
-async def _walk(base: str, read: str, as_of: date = AS_OF) -> SiteMap:
+async def _walk(base: str, read: str, as_of: date = AS_OF, *, remote_browser: bool = False) -> SiteMap:
     async with async_playwright() as playwright:
         browser = await launch_browser(playwright)
         try:
             context = await browser.new_context()
             await context.add_init_script(SETTLE_SCRIPT)
             walker = SiteWalker(context, base, base, SiteMapSettings(read=read), as_of=as_of,
-                                page_timeout_seconds=15, max_list_pages=5)
+                                page_timeout_seconds=15, max_list_pages=5, remote_browser=remote_browser)
             return await walker.walk()
         finally:
             await browser.close()
@@ -156,13 +157,72 @@ class _Guarded(BaseHTTPRequestHandler):
 
 
 @pytest.mark.browser
-def test_a_page_refused_to_robots_is_confirmed_in_the_browser() -> None:
+@pytest.mark.parametrize("remote_browser", [False, True], ids=["direct", "browser-requests"])
+def test_a_page_refused_to_robots_is_confirmed_in_the_browser(remote_browser: bool) -> None:
     """The first answers are 412 checks: the hybrid read hands them to the browser (the cookie its script sets
-    is the context's, so the later HTML reads carry it too) and maps the site as rendering does."""
+    goes to the later HTML reads, whether Python's client reads them or, for a remote browser, the context's
+    own) and maps the site as rendering does."""
     with serve_handler(_Guarded) as base:
-        hybrid = run_async(_walk(base, "hybrid"))
+        hybrid = run_async(_walk(base, "hybrid", remote_browser=remote_browser))
         rendered = run_async(_walk(base, "browser"))
     assert _seen(hybrid, base) == _seen(rendered, base)
     column = hybrid.page(base + "gzdt/")
     assert column.complete and len(list_items([column], AS_OF)) == 3
     assert any(page.how == "html" for page in hybrid.pages.values())
+
+
+class _Session(BaseHTTPRequestHandler):
+    """A site that hands out a session cookie with its home page and serves its list's data only to a
+    visitor who has it (as some CMSs do); it notes who asked for what (``agents``)."""
+
+    agents: ClassVar[dict[str, str]] = {}
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        """Home page with the cookie; the list page filled by script; the data only with the cookie."""
+        path = self.path.split("?")[0]
+        _Session.agents[path] = self.headers.get("User-Agent") or ""
+        extra: dict[str, str] = {}
+        if path == "/":
+            status, body = 200, _page("示例县", "<h3>要闻</h3><ul>" + _rows("gzdt") + "</ul>")
+            extra["Set-Cookie"] = "sid=s1; Path=/"
+        elif path == "/gzdt/":
+            status, body = 200, _page("工作动态", "<ul class='list' id='list'></ul><script>fetch('/api/gzdt')"
+                                      ".then(r => r.json()).then(d => { document.getElementById('list').innerHTML"
+                                      " = d.html; });</script>")
+        elif path == "/api/gzdt":
+            if "sid=s1" not in (self.headers.get("Cookie") or ""):
+                send_answer(self, 403, "application/json", b'{"error": "no session"}')
+                return
+            send_answer(self, 200, "application/json", json.dumps({"html": _rows("gzdt")}).encode())
+            return
+        elif path.startswith("/gzdt/") and path.endswith(".html"):
+            status, body = 200, _page("动态", f"<h1>动态</h1><p>发布时间：2020-10-12</p><p>{'正文。' * 30}</p>")
+        else:
+            status, body = 404, _page("不存在", "<h1>404</h1>")
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@pytest.mark.browser
+def test_the_session_cookie_an_html_read_was_given_goes_with_the_browser() -> None:
+    """The home page is read from its HTML and sets a session cookie; the list page is rendered, and its data
+    is served only with that cookie: the browser has it, as a citizen's browser would. The HTML reads
+    introduce themselves as the browser does."""
+    _Session.agents = {}
+    with serve_handler(_Session) as base:
+        hybrid = run_async(_walk(base, "hybrid"))
+    assert hybrid.page(base).how == "html"
+    column = hybrid.page(base + "gzdt/")
+    assert column.how == "rendered" and column.complete
+    assert [item.title for item in list_items([column], AS_OF)] == [f"gzdt第{n}条信息" for n in range(1, 4)]
+    browser_agent = _Session.agents["/api/gzdt"]
+    assert "Chrome/" in browser_agent and _Session.agents["/"] == browser_agent

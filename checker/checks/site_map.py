@@ -117,6 +117,7 @@ class SiteMapCheck:
             skip_scopes=context.nested_scopes, footer_selector=hints.footer_selector,
             links_limit=context.settings.links.max_links_per_page, deadline=deadline,
             extra_urls=[(h.name, h.url) for h in hints.columns if h.url], retest=context.settings.retest,
+            remote_browser=context.guard is not None and context.browser_proxy is None, guard=context.guard,
         )
         on_home = normalise_url(context.page.url) == normalise_url(home.url)
         site_map = await walker.walk(home_page=context.page if on_home else None)

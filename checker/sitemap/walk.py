@@ -38,17 +38,17 @@ from playwright.async_api import BrowserContext, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
-from checker.fetch import dispose
 from checker.htmlpage import decode_html, parse_html
 from checker.links.crawl import TAB_PAGES
 from checker.links.render_need import render_reasons, script_sources
 from checker.links.render_tab import Answer, goto_answered
 from checker.links.static_links import parse_document, static_links
-from checker.netguard import explain_error
+from checker.netguard import NetworkGuard, active_guard, explain_error
 from checker.observe import _SNAPSHOT_JS, navigated_away, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.runlog import LOG
 from checker.scenario import RetestSettings, SiteMapSettings
+from checker.sitemap.html_fetch import BrowserRequests, DirectRequests, FetchFailed, HtmlSource
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage, facts_from_json
 from checker.sitemap.settling import wait_settled
 from checker.sitemap.static_read import read_snapshot, read_structure, walk_reasons
@@ -221,8 +221,12 @@ class SiteWalker:
                  as_of: date, page_timeout_seconds: float, max_list_pages: int, politeness: Politeness | None = None,
                  skip_scopes: tuple[str, ...] = (), footer_selector: str | None = None, links_limit: int = 5000,
                  deadline: float | None = None, extra_urls: list[tuple[str, str]] | None = None,
-                 retest: RetestSettings | None = None) -> None:
+                 retest: RetestSettings | None = None, remote_browser: bool = False,
+                 guard: NetworkGuard | None = None) -> None:
         self._context = context
+        self._remote_browser = remote_browser
+        self._guard = guard
+        self._html: HtmlSource | None = None
         self._scope = scope
         self._settings = settings
         self._as_of = as_of
@@ -264,13 +268,27 @@ class SiteWalker:
                                 None, name))
         tabs = [await self._new_tab() for _ in range(self._settings.tabs)]
         try:
+            if self._settings.read == "hybrid":
+                self._html = await self._html_source(tabs[0])
             await asyncio.gather(*(self._work(tabs, slot) for slot in range(len(tabs))))
         finally:
+            if self._html is not None:
+                await self._html.close()
             for tab in tabs:
                 with contextlib.suppress(PlaywrightError, TimeoutError):
                     await asyncio.wait_for(tab.close(), timeout=5)
         self._note_cut()
         return self.map
+
+    async def _html_source(self, tab: Page) -> HtmlSource:
+        """Where the hybrid read asks for HTML: Python's client with the browser's name and cookies, unless the
+        browser is remote (asked from where it stands, by its own request client)."""
+        if not self._remote_browser:
+            with contextlib.suppress(PlaywrightError):
+                agent = await tab.evaluate("navigator.userAgent")
+                return DirectRequests(self._context, self._guard or active_guard(), agent, self._timeout,
+                                      max(4, self._settings.tabs))
+        return BrowserRequests(self._context, self._timeout)
 
     async def _new_tab(self) -> Page:
         tab = await self._context.new_page()
@@ -372,6 +390,8 @@ class SiteWalker:
             documents.append(response)
 
         tab.on("response", keep)
+        if self._html is not None:
+            await self._html.before_render()
         try:
             try:
                 response = await self._goto(tab, job.url, document)
@@ -392,6 +412,8 @@ class SiteWalker:
             watch.detach()
             with contextlib.suppress(Exception):
                 tab.remove_listener("response", keep)
+            if self._html is not None:
+                await self._html.after_render()
         if trial.snapshot is None and trial.failure:  # the read itself failed: the tab may be stuck
             return await self._replace(tab), trial.failure
         return tab, trial.incomplete
@@ -432,41 +454,36 @@ class SiteWalker:
         scripts write or fetch content, it moves on by itself, or it is not an HTML page: the reasons are
         kept in ``trial.render_reasons``), with the answer the tab is then given."""
         since = time.monotonic()
+        assert self._html is not None
         try:
-            response = await self._context.request.get(job.url, timeout=self._timeout * 1000, max_redirects=10)
-            try:
-                trial.status = response.status
-                transient = trial.status >= 500 or trial.status in _STUMBLES
-                if trial.status in _GONE or transient:
-                    trial.how = "html"
-                    trial.final_url = response.url
-                    trial.failure = f"页面返回 HTTP {trial.status}"
-                    return (trial.failure if transient else ""), None
-                content_type = response.headers.get("content-type", "")
-                if content_type and "html" not in content_type.lower():
-                    return None, None
-                body = await response.body()
-            finally:
-                await dispose(response)
-            if trial.status >= 400:  # refused to a robot (401, 403, 412 …): the browser may pass the check
-                trial.render_reasons = (f"页面返回 HTTP {trial.status}，在浏览器中确认",)
-                return None, Answer(response.url, trial.status, content_type, body)
-        except PlaywrightError as error:
+            document = await self._html.get(job.url, max_redirects=10, limit=_MAX_HTML + 1, only_html=True)
+        except FetchFailed as error:
             trial.how = "html"
-            trial.error = explain_error((str(error).splitlines() or ["无法打开"])[0][:160], job.url, since)
+            trial.error = explain_error(str(error), job.url, since)
             trial.failure = describe_probe_error(trial.error, None, self._timeout).replace("首页", "页面")
             return trial.failure, None
-        html = decode_html(body[:_MAX_HTML], content_type)
+        trial.status, content_type, final_url = document.status, document.content_type, document.url
+        whole = document if len(document.body) <= _MAX_HTML else None  # else the tab asks the server itself
+        transient = trial.status >= 500 or trial.status in _STUMBLES
+        if trial.status in _GONE or transient:
+            trial.how = "html"
+            trial.final_url = final_url
+            trial.failure = f"页面返回 HTTP {trial.status}"
+            return (trial.failure if transient else ""), None
+        if content_type and "html" not in content_type.lower():
+            return None, None
+        if trial.status >= 400:  # refused to a robot (401, 403, 412 …): the browser may pass the check
+            trial.render_reasons = (f"页面返回 HTTP {trial.status}，在浏览器中确认",)
+            return None, whole
+        html = decode_html(bytes(document.body[:_MAX_HTML]), content_type)
         root = parse_document(html)
-        final_url = response.url
-        document = Answer(final_url, trial.status, content_type, body)
         if root is None:
-            return None, document
+            return None, whole
         scripts = {url: await self._script(url) for url in script_sources(html, final_url, root)}
         reasons = (*walk_reasons(html), *render_reasons(html, final_url, scripts, root=root))
         if reasons:
             trial.render_reasons = tuple(reasons)
-            return None, document
+            return None, whole
         trial.how = "html"
         trial.final_url, trial.seen_at = final_url, now()
         if not in_scope(final_url, self._scope) and job.depth > 0:
@@ -480,7 +497,7 @@ class SiteWalker:
             # a list the HTML shows empty on a page with scripts: confirmed in the browser before anything is
             # judged from it (a script the decision did not recognise may fill it)
             trial.render_reasons = (EMPTY_LIST_CONFIRMED,)
-            return None, document
+            return None, whole
         self._follow(trial, job)
         return "", None
 
@@ -492,18 +509,16 @@ class SiteWalker:
         return await asyncio.shield(self._scripts[url])
 
     async def _fetch_script(self, url: str) -> str | None:
+        assert self._html is not None
         try:
-            response = await self._context.request.get(url, timeout=self._timeout * 1000, max_redirects=5)
-            try:
-                if response.status >= 500 or response.status in _STUMBLES:
-                    return None
-                if response.status >= 400:
-                    return ""
-                return (await response.body())[:_MAX_HTML].decode("utf-8", errors="replace")
-            finally:
-                await dispose(response)
-        except PlaywrightError:
+            answer = await self._html.get(url, max_redirects=5, limit=_MAX_HTML, only_html=False)
+        except FetchFailed:
             return None
+        if answer.status >= 500 or answer.status in _STUMBLES:
+            return None
+        if answer.status >= 400:
+            return ""
+        return bytes(answer.body).decode("utf-8", errors="replace")
 
     async def _read_in_place(self, tab: Page, job: _Job) -> None:
         """Read the home page where the availability family left it (its load was not watched: its failed
