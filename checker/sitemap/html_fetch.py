@@ -5,9 +5,9 @@ Two ways, one interface (:class:`HtmlSource`):
 - :class:`DirectRequests` (a local browser, the usual case): Python's own HTTP client, connecting only where
   the run's network boundary allows (:class:`~checker.netguard.GuardedConnector`), introducing itself with
   the browser's User-Agent, and keeping the same cookies as the browser context (:class:`CookieBridge`), so
-  a page read from its HTML is the page the browser would be sent. Measured on the suite benchmark, this
-  costs a fifth less CPU than going through Playwright's request client, whose every answer crosses the
-  driver's pipe as base64 JSON and the boundary's proxy as a second connection.
+  a page read from its HTML is the page the browser would be sent. Playwright's request client costs more:
+  every answer crosses the boundary's proxy as a second connection and the driver's pipe as base64 JSON
+  (benchmarks/README.md: the driver's CPU a third less, the whole suite's about 6% less).
 - :class:`BrowserRequests`: the browser context's own request client, for a remote browser, whose network
   position may differ from this machine's (the pages must be asked for from where the browser stands).
 
