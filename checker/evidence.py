@@ -200,6 +200,8 @@ def _open_rgb(png: bytes) -> Image.Image:
             rgba = source.convert("RGBA")
             canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
             return Image.alpha_composite(canvas, rgba).convert("RGB")
+        if source.mode == "RGB":  # a browser's screenshot: already what is wanted (converting would copy it)
+            return source
         return source.convert("RGB")
 
 
