@@ -14,7 +14,7 @@ from playwright.async_api import Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from checker.browser import launch_browser
-from checker.capture import capture_png
+from checker.capture import GIANT_DOCUMENT, capture_png
 from tests.aio import run_async
 
 pytestmark = pytest.mark.browser
@@ -128,3 +128,25 @@ def test_an_empty_area_is_refused_as_playwright_refuses_it() -> None:
         return str(raised.value)
 
     assert "为空" in run_async(_with_page(PAGE, work))
+
+
+GIANT = ("<!doctype html><meta charset='utf-8'><style>body { margin: 0 } li { height: 24px }</style><ul>"
+         + "".join(f"<li style='background: #{(i * 37) % 4096:03x}'>示例新闻第{i}条 2020-11-05</li>"
+                   for i in range(2200)) + "</ul>")
+
+
+def test_an_area_of_a_giant_page_is_taken_by_scrolling_with_playwrights_pixels() -> None:
+    """A document past capture.GIANT_DOCUMENT (here about 53,000 pixels) is photographed by scrolling to the
+    area, not by painting the whole document: the same pixels, and the window and scroll put back."""
+    async def work(page: Page) -> tuple[bool, dict[str, int] | None, list[int], int]:
+        await page.evaluate("window.scrollTo(0, 300)")
+        height = await page.evaluate("document.documentElement.scrollHeight")
+        clip = {"x": 0, "y": 30000, "width": 800, "height": 2000}
+        ours = await capture_png(page, clip, 20)
+        scrolled = await page.evaluate("[window.scrollX, window.scrollY]")
+        theirs = await page.screenshot(full_page=True, clip=clip, animations="disabled")
+        return _same(ours, theirs), page.viewport_size, scrolled, height
+
+    same, viewport, scrolled, height = run_async(_with_page(GIANT, work))
+    assert height > GIANT_DOCUMENT
+    assert same and viewport == {"width": 800, "height": 600} and scrolled == [0, 300]

@@ -127,6 +127,25 @@ CHALLENGE = ("<html><head><meta charset='utf-8'></head><body><script>document.co
              "location.reload();</script></body></html>")
 
 
+def _article_or_missing(path: str) -> tuple[int, str]:
+    """A 工作动态 article's page, or the site's 404 page."""
+    if path.startswith("/gzdt/") and path.endswith(".html"):
+        return 200, _page("动态", f"<h1>动态</h1><p>发布时间：2020-10-12</p><p>{'正文。' * 30}</p>")
+    return 404, _page("不存在", "<h1>404</h1>")
+
+
+def _send_page(handler: BaseHTTPRequestHandler, status: int, body: str, headers: dict[str, str] | None = None) -> None:
+    """Answer with an HTML page and any extra ``headers``."""
+    data = body.encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(data)))
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class _Guarded(BaseHTTPRequestHandler):
     """A site behind an anti-robot check (as many portals are): without its cookie, every page answers 412
     with a script that sets the cookie and reloads."""
@@ -144,16 +163,9 @@ class _Guarded(BaseHTTPRequestHandler):
             status, body = 200, _page("示例县", "<h3>要闻</h3><ul>" + _rows("gzdt") + "</ul>")
         elif path == "/gzdt/":
             status, body = 200, _page("工作动态", f"<ul class='list'>{_rows('gzdt')}</ul>")
-        elif path.startswith("/gzdt/") and path.endswith(".html"):
-            status, body = 200, _page("动态", f"<h1>动态</h1><p>发布时间：2020-10-12</p><p>{'正文。' * 30}</p>")
         else:
-            status, body = 404, _page("不存在", "<h1>404</h1>")
-        data = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+            status, body = _article_or_missing(path)
+        _send_page(self, status, body)
 
 
 @pytest.mark.browser
@@ -198,18 +210,9 @@ class _Session(BaseHTTPRequestHandler):
                 return
             send_answer(self, 200, "application/json", json.dumps({"html": _rows("gzdt")}).encode())
             return
-        elif path.startswith("/gzdt/") and path.endswith(".html"):
-            status, body = 200, _page("动态", f"<h1>动态</h1><p>发布时间：2020-10-12</p><p>{'正文。' * 30}</p>")
         else:
-            status, body = 404, _page("不存在", "<h1>404</h1>")
-        data = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in extra.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
+            status, body = _article_or_missing(path)
+        _send_page(self, status, body, extra)
 
 
 @pytest.mark.browser
