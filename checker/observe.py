@@ -7,6 +7,7 @@ the pure judges read. Nothing here judges anything.
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -18,6 +19,17 @@ from checker.evidence import Box
 from checker.scenario import DEFAULT_SETTINGS
 
 _SNAPSHOT_JS = resources.files("checker").joinpath("snapshot.js").read_text(encoding="utf-8")
+
+
+def returning_json(script: str) -> str:
+    """The page function ``script`` made to return its result as JSON text (``undefined`` as ``null``, as
+    Playwright reads it). Playwright's own transfer of a structured result walks it value by value, in the
+    page, in its driver and in Python: the snapshot of a home page of 20,000 list rows took 4–6 s that way and
+    1.3 s as one string."""
+    return f"(arg) => JSON.stringify(({script.strip()})(arg), (key, value) => value === undefined ? null : value)"
+
+
+_SNAPSHOT_AS_JSON = returning_json(_SNAPSHOT_JS)
 
 _BOX_JS = """(gc) => {
   const el = document.querySelector(`[data-gc="${gc}"]`);
@@ -153,7 +165,7 @@ async def take_snapshot(page: Page, footer_selector: str | None = None, *,
     (within ``load_timeout_seconds``: the suite's ``settings.page_timeout_seconds``)."""
     for attempt in range(3):
         try:
-            data = await page.evaluate(_SNAPSHOT_JS, {"footerSelector": footer_selector})
+            data = json.loads(await page.evaluate(_SNAPSHOT_AS_JSON, {"footerSelector": footer_selector}))
             return snapshot_from_json(data)
         except PlaywrightError as error:
             if attempt == 2 or not navigated_away(error):

@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import heapq
 import itertools
+import json
 import re
 import time
 from collections.abc import Callable
@@ -44,7 +45,7 @@ from checker.links.render_need import render_reasons, script_sources
 from checker.links.render_tab import Answer, goto_answered
 from checker.links.static_links import parse_document, static_links
 from checker.netguard import NetworkGuard, active_guard, explain_error
-from checker.observe import _SNAPSHOT_JS, navigated_away, snapshot_from_json
+from checker.observe import _SNAPSHOT_JS, navigated_away, returning_json, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.runlog import LOG
 from checker.scenario import RetestSettings, SiteMapSettings
@@ -75,6 +76,7 @@ _READ_ALL_JS = f"""(args) => {{
   return [snapshot, facts, links, root ? root.outerHTML : ''];
 }}"""
 """One page's whole read: ``snapshot.js``, ``structure.js``, ``links.js`` and the HTML, in one evaluation."""
+_READ_ALL_AS_JSON = returning_json(_READ_ALL_JS)
 _BLOCKED = [f"*.{suffix}{tail}" for suffix in ("png", "jpg", "jpeg", "gif", "webp", "bmp", "ico", "svg", "woff",
                                                 "woff2", "ttf", "otf", "eot", "mp3", "mp4", "avi", "flv", "wmv",
                                                 "webm") for tail in ("", "?*")]
@@ -677,8 +679,8 @@ class SiteWalker:
     async def _evaluate(self, tab: Page) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]:
         """The page's snapshot, structure, links and HTML, read in one call (one round trip to the browser;
         the HTML is read after the snapshot has marked the elements evidence may box)."""
-        snapshot, facts, links, html = await tab.evaluate(_READ_ALL_JS, {"footerSelector": self._footer_selector,
-                                                                         "limit": self._links_limit})
+        snapshot, facts, links, html = json.loads(await tab.evaluate(
+            _READ_ALL_AS_JSON, {"footerSelector": self._footer_selector, "limit": self._links_limit}))
         return snapshot, facts, links, html
 
     def _follow(self, page: SitePage, job: _Job) -> None:
