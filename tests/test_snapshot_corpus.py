@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -10,7 +11,7 @@ from playwright.sync_api import Page
 from checker.checks.footer_marks import footer_missing
 from checker.classify import classify_column, clean_column_name
 from checker.discover import home_items, newest
-from checker.observe import _SNAPSHOT_JS, PageSnapshot, snapshot_from_json
+from checker.observe import _SNAPSHOT_JS, PageSnapshot, returning_json, snapshot_from_json
 from checker.rules import ColumnClass
 from checker.sitemap.model import PageFacts, PageRole
 from checker.sitemap.structure import followable, outgoing
@@ -54,3 +55,12 @@ def test_yichun_home_page(page: Page) -> None:
 )
 def test_footer_identifiers_on_real_pages(page: Page, relative: str, missing: tuple[str, ...]) -> None:
     assert footer_missing(snapshot_of(page, relative)) == missing
+
+
+def test_the_snapshot_read_as_one_json_string_is_what_playwright_reads(page: Page) -> None:
+    """``returning_json`` (the snapshot's transfer as one string) gives what Playwright's own transfer gives:
+    on a real home page, and on a value with undefined fields, nested lists and Chinese text."""
+    show_alone(page, corpus_html(YICHUN_HOME), "http://www.yichun.gov.cn/")
+    assert json.loads(page.evaluate(returning_json(_SNAPSHOT_JS), {})) == page.evaluate(_SNAPSHOT_JS, {})
+    odd = "(arg) => ({a: undefined, b: [1, undefined, {c: '政务公开', d: null}], e: arg.x, f: 2.5, g: true})"
+    assert json.loads(page.evaluate(returning_json(odd), {"x": "示例"})) == page.evaluate(odd, {"x": "示例"})
