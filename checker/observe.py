@@ -31,6 +31,22 @@ def returning_json(script: str) -> str:
 
 _SNAPSHOT_AS_JSON = returning_json(_SNAPSHOT_JS)
 
+
+def json_result(value: Any, shape: type = object) -> Any:
+    """The value a :func:`returning_json` function sent back, of type ``shape``; a page that replaced
+    ``JSON.stringify`` (so the answer is not JSON text, or not of that shape) gives Playwright's error, as any
+    other read the page broke."""
+    broken = PlaywrightError("页面改写了 JSON.stringify，无法读取页面内容")
+    if not isinstance(value, str):
+        raise broken
+    try:
+        data = json.loads(value)
+    except ValueError as error:
+        raise broken from error
+    if not isinstance(data, shape):
+        raise broken
+    return data
+
 _BOX_JS = """(gc) => {
   const el = document.querySelector(`[data-gc="${gc}"]`);
   if (!el) return null;
@@ -165,7 +181,7 @@ async def take_snapshot(page: Page, footer_selector: str | None = None, *,
     (within ``load_timeout_seconds``: the suite's ``settings.page_timeout_seconds``)."""
     for attempt in range(3):
         try:
-            data = json.loads(await page.evaluate(_SNAPSHOT_AS_JSON, {"footerSelector": footer_selector}))
+            data = json_result(await page.evaluate(_SNAPSHOT_AS_JSON, {"footerSelector": footer_selector}), dict)
             return snapshot_from_json(data)
         except PlaywrightError as error:
             if attempt == 2 or not navigated_away(error):

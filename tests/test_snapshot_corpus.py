@@ -6,12 +6,13 @@ import json
 from datetime import date
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from checker.checks.footer_marks import footer_missing
 from checker.classify import classify_column, clean_column_name
 from checker.discover import home_items, newest
-from checker.observe import _SNAPSHOT_JS, PageSnapshot, returning_json, snapshot_from_json
+from checker.observe import _SNAPSHOT_JS, PageSnapshot, json_result, returning_json, snapshot_from_json
 from checker.rules import ColumnClass
 from checker.sitemap.model import PageFacts, PageRole
 from checker.sitemap.structure import followable, outgoing
@@ -64,3 +65,16 @@ def test_the_snapshot_read_as_one_json_string_is_what_playwright_reads(page: Pag
     assert json.loads(page.evaluate(returning_json(_SNAPSHOT_JS), {})) == page.evaluate(_SNAPSHOT_JS, {})
     odd = "(arg) => ({a: undefined, b: [1, undefined, {c: '政务公开', d: null}], e: arg.x, f: 2.5, g: true})"
     assert json.loads(page.evaluate(returning_json(odd), {"x": "示例"})) == page.evaluate(odd, {"x": "示例"})
+
+
+def test_a_page_that_replaces_json_stringify_breaks_the_read_as_playwright_errors_do(page: Page) -> None:
+    """A hostile page's own ``JSON.stringify`` makes the read fail the way a broken read fails (Playwright's
+    error, which the callers record), never with an error they do not expect."""
+    page.set_content("<script>JSON.stringify = () => undefined;</script><h1>页面</h1>")
+    with pytest.raises(PlaywrightError):
+        json_result(page.evaluate(returning_json(_SNAPSHOT_JS), {}))
+    with pytest.raises(PlaywrightError):
+        json_result("{not json")
+    with pytest.raises(PlaywrightError):
+        json_result("1", dict)
+    assert json_result('{"标题": [1, null]}') == {"标题": [1, None]}

@@ -24,7 +24,6 @@ import asyncio
 import contextlib
 import heapq
 import itertools
-import json
 import re
 import time
 from collections.abc import Callable
@@ -45,7 +44,7 @@ from checker.links.render_need import render_reasons, script_sources
 from checker.links.render_tab import Answer, goto_answered
 from checker.links.static_links import parse_document, static_links
 from checker.netguard import NetworkGuard, active_guard, explain_error
-from checker.observe import _SNAPSHOT_JS, navigated_away, returning_json, snapshot_from_json
+from checker.observe import _SNAPSHOT_JS, json_result, navigated_away, returning_json, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.runlog import LOG
 from checker.scenario import RetestSettings, SiteMapSettings
@@ -679,8 +678,11 @@ class SiteWalker:
     async def _evaluate(self, tab: Page) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]:
         """The page's snapshot, structure, links and HTML, read in one call (one round trip to the browser;
         the HTML is read after the snapshot has marked the elements evidence may box)."""
-        snapshot, facts, links, html = json.loads(await tab.evaluate(
-            _READ_ALL_AS_JSON, {"footerSelector": self._footer_selector, "limit": self._links_limit}))
+        read = json_result(await tab.evaluate(
+            _READ_ALL_AS_JSON, {"footerSelector": self._footer_selector, "limit": self._links_limit}), list)
+        if len(read) != 4:
+            raise PlaywrightError("页面改写了 JSON.stringify，无法读取页面内容")
+        snapshot, facts, links, html = read
         return snapshot, facts, links, html
 
     def _follow(self, page: SitePage, job: _Job) -> None:
