@@ -47,6 +47,7 @@ def json_result(value: Any, shape: type = object) -> Any:
         raise broken
     return data
 
+
 _BOX_JS = """(gc) => {
   const el = document.querySelector(`[data-gc="${gc}"]`);
   if (!el) return null;
