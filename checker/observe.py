@@ -32,11 +32,15 @@ def returning_json(script: str) -> str:
 _SNAPSHOT_AS_JSON = returning_json(_SNAPSHOT_JS)
 
 
+JSON_BROKEN = "页面改写了 JSON.stringify，无法读取页面内容"
+"""The error of a read whose page replaced ``JSON.stringify``."""
+
+
 def json_result(value: Any, shape: type = object) -> Any:
     """The value a :func:`returning_json` function sent back, of type ``shape``; a page that replaced
     ``JSON.stringify`` (so the answer is not JSON text, or not of that shape) gives Playwright's error, as any
     other read the page broke."""
-    broken = PlaywrightError("页面改写了 JSON.stringify，无法读取页面内容")
+    broken = PlaywrightError(JSON_BROKEN)
     if not isinstance(value, str):
         raise broken
     try:

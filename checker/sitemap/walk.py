@@ -44,7 +44,7 @@ from checker.links.render_need import render_reasons, script_sources
 from checker.links.render_tab import Answer, goto_answered
 from checker.links.static_links import parse_document, static_links
 from checker.netguard import NetworkGuard, active_guard, explain_error
-from checker.observe import _SNAPSHOT_JS, json_result, navigated_away, returning_json, snapshot_from_json
+from checker.observe import _SNAPSHOT_JS, JSON_BROKEN, json_result, navigated_away, returning_json, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.runlog import LOG
 from checker.scenario import RetestSettings, SiteMapSettings
@@ -681,7 +681,7 @@ class SiteWalker:
         read = json_result(await tab.evaluate(
             _READ_ALL_AS_JSON, {"footerSelector": self._footer_selector, "limit": self._links_limit}), list)
         if len(read) != 4:
-            raise PlaywrightError("页面改写了 JSON.stringify，无法读取页面内容")
+            raise PlaywrightError(JSON_BROKEN)
         snapshot, facts, links, html = read
         return snapshot, facts, links, html
 
