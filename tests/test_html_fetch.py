@@ -140,7 +140,8 @@ def test_bodies_are_capped_and_downloads_not_read() -> None:
 def test_cookies_go_both_ways_once() -> None:
     """The browser's cookies go with the reads; a cookie a read was given goes to the browser, once."""
     async def exchange(base: str) -> tuple[bytes, _Browser, _Browser]:
-        browser = _Browser([{"name": "passed", "value": "1", "domain": "127.0.0.1", "path": "/"}])
+        browser = _Browser([{"name": "passed", "value": "1", "domain": "127.0.0.1", "path": "/"},
+                            {"name": "tls_only", "value": "1", "domain": "127.0.0.1", "path": "/", "secure": True}])
         source = DirectRequests(browser, None, "Mozilla/5.0 test", 5, 4)  # type: ignore[arg-type]
         try:
             echoed = await source.get(base + "echo", max_redirects=5, limit=1000, only_html=False)
@@ -155,7 +156,7 @@ def test_cookies_go_both_ways_once() -> None:
 
     with serve_handler(_Site) as base:
         echoed, before_login, browser = run_async(exchange(base))
-    assert echoed == b"passed=1"
+    assert echoed == b"passed=1", "the browser's Secure cookie is not sent over plain HTTP"
     assert before_login.given == [], "the browser's own cookie is not handed back to it"
     assert [(c["name"], c["value"], c["domain"], c["path"]) for c in browser.given] == [
         ("sid", "fresh", "127.0.0.1", "/")]

@@ -148,6 +148,7 @@ class CookieBridge:
             morsel: Morsel[str] = Morsel()
             morsel.set(key[2], value, value)
             morsel["domain"], morsel["path"] = domain, key[1]
+            morsel["secure"], morsel["httponly"] = bool(cookie.get("secure")), bool(cookie.get("httpOnly"))
             self._jar.update_cookies({key[2]: morsel}, response_url=URL.build(scheme="http", host=domain))
             self._known[key] = value
 
