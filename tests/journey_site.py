@@ -3,7 +3,8 @@
 Each variant lives under its own folder: /ok/ (a form that works, a search that opens results in a new
 window, an alert on load, a public message list of two pages), /captcha/ (a form with a 验证码),
 /error/ (a submit whose answer says it failed), /noform/ (the 留言 entry leads to a page without a form, and a
-search that finds nothing).
+search that finds nothing; the other variants' search finds the title), /locked/ (a required field a citizen cannot fill: it is never shown; the search
+finds nothing).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ FORM = """<form action='submit' method='post'><p><label for='n'>姓名*</label><
 <p><label for='c'>内容*</label><textarea id='c' name='content' required></textarea></p>{extra}
 <button type='submit'>提交</button></form>"""
 CAPTCHA = "<p><label for='v'>验证码*</label><input id='v' name='yzm' required><img src='/captcha.png' alt='验证码'></p>"
+LOCKED = "<p><label for='i'>身份证号*</label><input id='i' name='idcard' required style='display:none'></p>"
 
 
 MESSAGES = {
@@ -65,12 +67,12 @@ def page_for(path: str, query: str) -> tuple[int, str]:
     if rest == "ly":
         if variant == "noform":
             return 200, _page("<div class='main'><p>领导信箱暂停使用，请拨打12345热线。</p></div>")
-        return 200, _page(FORM.format(extra=CAPTCHA if variant == "captcha" else ""))
+        return 200, _page(FORM.format(extra={"captcha": CAPTCHA, "locked": LOCKED}.get(variant, "")))
     if rest in ("lyxd", "lyxd/2.html"):
         return 200, _messages(variant, 2 if rest.endswith("2.html") else 1)
     if rest == "s":
         words = parse_qs(query).get("q", [""])[0]
-        found = variant == "ok" and words in TITLE
+        found = variant not in ("noform", "locked") and words in TITLE
         hits = f"<ul><li><a href='/{variant}/a1.html'>{TITLE}</a></li></ul>" if found else ""
         return 200, _page(f"<div class='main'><p>搜索“{words}”的结果：</p>{hits or '<p>未找到相关信息</p>'}</div>")
     return 404, _page("<h1>404 页面不存在</h1>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image, ImageStat
@@ -12,6 +13,7 @@ from checker.checks.message_form import MessageFormCheck
 from checker.checks.replies import RepliesCheck
 from checker.checks.search import SearchCheck
 from checker.engine import RunOptions
+from checker.journey import Journey, JourneyStep
 from checker.results import RunResult, Severity
 from checker.scenario import Suite
 from tests.conftest import run_in_thread
@@ -108,3 +110,38 @@ def test_nothing_is_submitted_without_permission(tmp_path: Path) -> None:
     record = next(c for c in result.sites[0].checks if c.check == "message_form")
     assert "提交前停止" in record.note
     assert not result.sites[0].findings
+
+
+def test_journeys_that_pass_are_photographed_once_and_problems_walked_again_step_by_step(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journey that will not submit photographs only its last step when it passes; when it finds a problem
+    it is walked again photographing every step, so the finding has the whole trail and two looks."""
+    photographed: list[tuple[str, str]] = []
+    take = Journey._photographed
+
+    async def counted(self: Journey, label: str, anchor: str, ok: bool, note: str) -> JourneyStep:
+        photographed.append((urlsplit(self.page.url).path.split("/")[1], label))
+        return await take(self, label, anchor, ok, note)
+
+    monkeypatch.setattr(Journey, "_photographed", counted)
+    with JourneySite() as site:
+        suite = Suite.model_validate({"suite": "少拍", "as_of": "2020-11-06",
+                                      "rules": {"disabled": ["security.no_https"]}, "sites": [
+            {"name": v, "unit": "示例县人民政府", "url": f"{site.base_url}/{v}/"} for v in ("error", "locked")]})
+        families = (AvailabilityCheck(), MessageFormCheck(), SearchCheck())
+        result = run_in_thread(suite, RunOptions(tmp_path, families=families))
+    passed = next(c for c in _site(result, "error").checks if c.check == "message_form")
+    assert "提交前停止" in passed.note and not _site(result, "error").findings
+    assert [label for where, label in photographed if where == "error"] == ["未提交", "查看搜索结果"]
+    assert {e.role for e in passed.evidence} == {"page", "element"}
+
+    findings = {f.indicator: f for f in _site(result, "locked").findings}
+    assert set(findings) == {"interaction.form_broken", "search.broken"}
+    form = findings["interaction.form_broken"]
+    assert "身份证号" in form.detail and "尝试2次" in form.detail, form.detail
+    assert len([e for e in form.evidence if e.role == "page"]) == 3  # opened, empty check, filled
+    search = findings["search.broken"]
+    assert "尝试2次" in search.detail
+    assert sorted({e.url.split("/")[-1][:2] for e in search.evidence}) == ["", "s?"]  # the typed box, the results
+    for evidence in (*form.evidence, *search.evidence):
+        _not_blank(tmp_path, evidence.path)

@@ -14,7 +14,7 @@ failing, is coverage (未能核查), never 留言表单不可用.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -211,14 +211,43 @@ class MessageFormCheck(ObservingFamily[FormObservation]):
         return _mapped_forms(context) + find_links(home, ENTRY_WORDS)
 
     @staticmethod
-    def _journey(context: SiteContext) -> Journey:
+    def _journey(context: SiteContext, *, every_step: bool = True) -> Journey:
         return Journey(context.page, context.store, context.index, context.settings.max_screenshot_height,
-                       screenshot_timeout_seconds=context.settings.screenshot_timeout_seconds)
+                       screenshot_timeout_seconds=context.settings.screenshot_timeout_seconds,
+                       every_step=every_step)
 
     async def _look_at_form(self, context: SiteContext, links: list[LinkSeen]) -> Probe:
-        """One look at the form: a fresh journey from the entry pages; its probe, evidence and steps."""
+        """One look at the form: a fresh journey from the entry pages; its probe, evidence and steps.
+
+        A journey that will not submit is walked sparingly (step photographs only where something went
+        wrong); when it finds a problem it is walked again photographing every step, and that walk is the
+        one judged. A journey that may submit photographs every step the first time: walking it twice
+        would post a second message.
+        """
+        may_submit = context.allow_submit or context.site.hints.form_test_target
+        at, journey, seen_form, status, reason = await self._walk_once(context, links, every_step=may_submit)
+        looks: tuple[datetime, ...] = (at,)
+        if status is not ProbeStatus.FAILED and journey.sparing_gaps:
+            context.step("留言表单：发现问题，重走一遍并逐步截图")
+            at, journey, seen_form, status, reason = await self._walk_once(context, links, every_step=True)
+            looks += (at,)
+        trail = await journey.trail()
+        if status is ProbeStatus.FAILED:
+            probe = failed(FORM_KEY, reason, url=seen_form.url, at=at, evidence=trail, value=seen_form)
+        elif status is ProbeStatus.ABSENT:
+            probe = absent(FORM_KEY, reason=reason, url=seen_form.url, at=at, evidence=trail, value=seen_form)
+        else:
+            probe = seen(FORM_KEY, seen_form, url=seen_form.url, at=at, evidence=trail)
+        if status is not ProbeStatus.FAILED and not journey.failed:
+            context.outcome.journey_evidence[self.name] = trail
+        return replace(probe, attempts=looks)
+
+    async def _walk_once(self, context: SiteContext, links: list[LinkSeen], *, every_step: bool
+                         ) -> tuple[datetime, Journey, FormJourney, ProbeStatus, str]:
+        """Walk from the entry pages to the form once: when it began, its journey, what it saw, the probe
+        status and why (a failed look)."""
         at = now()
-        journey = self._journey(context)
+        journey = self._journey(context, every_step=every_step)
         seen_form = FormJourney(entry=links[0].text, url=links[0].href, seen_at=at)
         try:
             status, reason = await self._walk(context, journey, links, seen_form)
@@ -226,14 +255,7 @@ class MessageFormCheck(ObservingFamily[FormObservation]):
             LOG.warning("%s · 留言表单：浏览器操作出错", context.site.name, exc_info=True)
             status, reason = ProbeStatus.FAILED, f"浏览器操作出错：{str(error).splitlines()[0][:120]}"
         seen_form.journey_text = journey.describe()
-        trail = await journey.trail()
-        if status is ProbeStatus.FAILED:
-            return failed(FORM_KEY, reason, url=seen_form.url, at=at, evidence=trail, value=seen_form)
-        if not journey.failed:
-            context.outcome.journey_evidence[self.name] = trail
-        if status is ProbeStatus.ABSENT:
-            return absent(FORM_KEY, reason=reason, url=seen_form.url, at=at, evidence=trail, value=seen_form)
-        return seen(FORM_KEY, seen_form, url=seen_form.url, at=at, evidence=trail)
+        return at, journey, seen_form, status, reason
 
     async def _walk(self, context: SiteContext, journey: Journey, links: list[LinkSeen],
                     seen_form: FormJourney) -> tuple[ProbeStatus, str]:

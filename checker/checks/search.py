@@ -129,22 +129,20 @@ class SearchCheck(ObservingFamily[SearchObservation]):
     async def observe(self, context: SiteContext) -> SearchObservation:
         """Open the home page afresh, type the newest specific title into its search box, press Enter and
         read what comes back (in the page, or in the window the site opens for its results)."""
-        at = now()
-        journey = Journey(context.page, context.store, context.index, context.settings.max_screenshot_height,
-                          screenshot_timeout_seconds=context.settings.screenshot_timeout_seconds)
+        first = now()
         query = _query(context.require_home(), context.as_of)
-        try:
-            probe, query = await _search(context, journey, query)
-        except PlaywrightError as error:
-            LOG.warning("%s · 站内搜索：浏览器操作出错", context.site.name, exc_info=True)
-            probe = failed(SEARCH_KEY, f"浏览器操作出错：{str(error).splitlines()[0][:120]}",
-                           url=context.require_home().url, value=SearchOutcome(query, True))
+        at, journey, probe, query = await _search_once(context, query, every_step=False)
+        looks = (at,)
+        if not probe.failed and journey.sparing_gaps:
+            context.step("站内搜索：发现问题，重走一遍并逐步截图")
+            at, journey, probe, query = await _search_once(context, query, every_step=True)
+            looks += (at,)
         trail = await journey.trail()
         if not journey.failed:
             context.outcome.journey_evidence[self.name] = trail
         outcome = probe.value if isinstance(probe.value, SearchOutcome) else SearchOutcome(query, True)
-        probe = replace(probe, value=replace(outcome, steps=journey.describe()), attempts=(at,), evidence=tuple(trail))
-        return SearchObservation([probe], at, query)
+        probe = replace(probe, value=replace(outcome, steps=journey.describe()), attempts=looks, evidence=tuple(trail))
+        return SearchObservation([probe], first, query)
 
     def judge(self, observation: SearchObservation, rules: RuleSet, as_of: date,
               seen_at: datetime) -> list[Finding]:
@@ -157,6 +155,23 @@ class SearchCheck(ObservingFamily[SearchObservation]):
         if probe is None or probe.failed or not isinstance(probe.value, SearchOutcome):
             return f"搜索“{observation.query}”"
         return f"搜索“{observation.query}”：{judge_search(probe.value) or '结果中找到该信息'}"
+
+
+async def _search_once(context: SiteContext, query: str, *, every_step: bool
+                       ) -> tuple[datetime, Journey, Probe, str]:
+    """One search journey from a freshly opened home page (sparing with photographs unless ``every_step``):
+    when it began, the journey, its probe and the query it typed. A passed search keeps the result page's
+    photograph; one that found a problem is walked again photographing every step (see :mod:`checker.journey`)."""
+    at = now()
+    journey = Journey(context.page, context.store, context.index, context.settings.max_screenshot_height,
+                      screenshot_timeout_seconds=context.settings.screenshot_timeout_seconds, every_step=every_step)
+    try:
+        probe, query = await _search(context, journey, query)
+    except PlaywrightError as error:
+        LOG.warning("%s · 站内搜索：浏览器操作出错", context.site.name, exc_info=True)
+        probe = failed(SEARCH_KEY, f"浏览器操作出错：{str(error).splitlines()[0][:120]}",
+                       url=context.require_home().url, value=SearchOutcome(query, True))
+    return at, journey, probe, query
 
 
 def _query(home: PageSnapshot | None, as_of: date) -> str:
@@ -229,7 +244,7 @@ async def _results(context: SiteContext, journey: Journey, field: Locator, query
             return failed(SEARCH_KEY, f"搜索结果页未能完整打开（{trouble.reason}）", url=trouble.url or url,
                           value=outcome)
         problem = judge_search(outcome)
-        await journey.step("查看搜索结果", fallback, ok=not problem, note=problem)
+        await journey.step("查看搜索结果", fallback, ok=not problem, note=problem, final=True)
         return seen(SEARCH_KEY, outcome, url=url)
     finally:
         if results is not page:
