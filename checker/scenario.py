@@ -190,6 +190,9 @@ class SiteMapSettings(_Strict):
     read: Literal["hybrid", "browser"] = Field(
         default="hybrid", description="hybrid：没有脚本写入内容的页面从HTML读取，其余在浏览器中渲染；"
                                       "browser：每个页面都在浏览器中渲染")
+    read_workers: int | None = Field(
+        default=None, ge=0, le=16, description="从HTML读取页面的工作进程数（留空：按核数自动，两核为1个；"
+                                               "0：在主进程中读取）")
 
 
 class NetworkSettings(_Strict):

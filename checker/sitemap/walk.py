@@ -33,25 +33,22 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import lxml.html
 from playwright.async_api import BrowserContext, Page, Request, Response
 from playwright.async_api import Error as PlaywrightError
 
 from checker.discover import in_scope, normalise_url
-from checker.htmlpage import decode_html, parse_html
+from checker.htmlpage import ParsedPage, decode_html, parse_html
 from checker.links.crawl import TAB_PAGES
-from checker.links.render_need import render_reasons, script_sources
 from checker.links.render_tab import Answer, goto_answered
-from checker.links.static_links import parse_document, static_links
 from checker.netguard import NetworkGuard, active_guard, explain_error
 from checker.observe import _SNAPSHOT_JS, JSON_BROKEN, json_result, navigated_away, returning_json, snapshot_from_json
 from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.runlog import LOG
 from checker.scenario import RetestSettings, SiteMapSettings
 from checker.sitemap.html_fetch import BrowserRequests, DirectRequests, FetchFailed, HtmlSource
+from checker.sitemap.html_readers import HtmlRead, shared_readers
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage, facts_from_json
 from checker.sitemap.settling import wait_settled
-from checker.sitemap.static_read import read_snapshot, read_structure, walk_reasons
 from checker.sitemap.structure import (
     OutLink,
     RoleView,
@@ -252,6 +249,8 @@ class SiteWalker:
         self._first_look: dict[str, float] = {}
         self._hosts = {_site_key(urlsplit(url).hostname or "") for url in (site_url, scope)}
         self._scripts: dict[str, asyncio.Task[str | None]] = {}
+        self._script_texts: dict[str, str | None] = {}
+        self._readers = shared_readers(settings.read_workers)
         self.map = SiteMap(site_url, scope)
 
     async def walk(self, home_page: Page | None = None) -> SiteMap:
@@ -477,23 +476,20 @@ class SiteWalker:
             trial.render_reasons = (f"页面返回 HTTP {trial.status}，在浏览器中确认",)
             return None, whole
         html = decode_html(bytes(document.body[:_MAX_HTML]), content_type)
-        root = parse_document(html)
-        if root is None:
+        read = await self._read_page(html, final_url)
+        if read.unparsable:
             return None, whole
-        scripts = {url: await self._script(url) for url in script_sources(html, final_url, root)}
-        reasons = (*walk_reasons(html), *render_reasons(html, final_url, scripts, root=root))
-        if reasons:
-            trial.render_reasons = tuple(reasons)
+        if read.reasons:
+            trial.render_reasons = read.reasons
             return None, whole
         trial.how = "html"
         trial.final_url, trial.seen_at = final_url, now()
         if not in_scope(final_url, self._scope) and job.depth > 0:
             trial.role, trial.note = PageRole.EXTERNAL, "跳转到站点范围以外"
             return "", None
-        self._classify(job, trial, read_snapshot(html, final_url, self._footer_selector, root),
-                       read_structure(html, final_url, root), static_links(html, final_url, self._links_limit, root),
-                       html, root)
-        if (trial.role is PageRole.COLUMN and trial.snapshot is not None and root.find(".//script") is not None
+        assert read.snapshot is not None and read.structure is not None and read.links is not None
+        self._classify(job, trial, read.snapshot, read.structure, read.links, html, parsed=read.parsed)
+        if (trial.role is PageRole.COLUMN and trial.snapshot is not None and read.has_script
                 and not column_list(trial.snapshot, self._as_of)[1]):
             # a list the HTML shows empty on a page with scripts: confirmed in the browser before anything is
             # judged from it (a script the decision did not recognise may fill it)
@@ -501,6 +497,17 @@ class SiteWalker:
             return None, whole
         self._follow(trial, job)
         return "", None
+
+    async def _read_page(self, html: str, url: str) -> HtmlRead:
+        """The page read from its HTML on a worker process (:mod:`checker.sitemap.html_readers`), with the
+        text of the site scripts it uses (fetched once per walk, when a read first asks for them)."""
+        while True:
+            read = await self._readers.read(html, url, self._script_texts, self._footer_selector, self._links_limit,
+                                            _MAX_HTML)
+            if not read.missing_scripts:
+                return read
+            for source in read.missing_scripts:
+                self._script_texts[source] = await self._script(source)
 
     async def _script(self, url: str) -> str | None:
         """The text of one of the site's own scripts, fetched once per walk ("" when it is not there, None when
@@ -625,15 +632,15 @@ class SiteWalker:
         self._interpret(job, page, snapshot_data, facts_data, link_data, html)
 
     def _classify(self, job: _Job, page: SitePage, snapshot_data: dict[str, Any], facts_data: dict[str, Any],
-                  link_data: dict[str, Any], html: str, root: lxml.html.HtmlElement | None = None) -> None:
+                  link_data: dict[str, Any], html: str, parsed: ParsedPage | None = None) -> None:
         """Turn one read (the scripts' answers in a tab, or their twins from the HTML) into the map's page:
-        what it is, its name and the step that named it. ``root``: the tree the HTML read already made of
-        ``html``, so the page is parsed once."""
+        what it is, its name and the step that named it. ``parsed``: the page's :class:`ParsedPage` when the
+        HTML read already made it, so the page is parsed once."""
         final_url = page.final_url
         snapshot = snapshot_from_json(snapshot_data)
         facts = facts_from_json(facts_data)
         page.snapshot, page.facts, page.link_data = snapshot, facts, link_data
-        page.parsed = parse_html(html[:_MAX_HTML], final_url, root)
+        page.parsed = parsed if parsed is not None else parse_html(html[:_MAX_HTML], final_url)
         if job.via is LinkKind.PAGER and job.column_of:
             column = self.map.pages.get(job.column_of)
             page.name = column.name if column else job.link_text
