@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -68,14 +71,43 @@ def test_a_worker_process_reads_what_the_loop_would_read_and_a_dead_worker_is_re
         inline = _read_here(STATIC)
         assert inline.parsed is not None and "关于开展森林防火检查的通知" in inline.parsed.text
         assert read() == inline
-        pool = readers._pool
-        assert pool is not None
-        workers = list(pool._processes.values())  # type: ignore[union-attr]
-        assert workers and all(worker.pid != os.getpid() for worker in workers)
-        for worker in workers:
-            os.kill(worker.pid, signal.SIGKILL)
-            worker.join(5)
-        assert read() == inline  # read on the loop's thread instead
-        assert readers.workers == 0 and readers._pool is None
+        assert len(readers._started) == 1
+        worker = readers._started[0].process
+        assert worker.pid != os.getpid() and worker.poll() is None
+        assert read() == inline and readers._started[0].process is worker  # the same worker, kept
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(5)
+        assert read() == inline  # read on the loop's side instead
+        assert readers.workers == 0 and not readers._started
     finally:
         readers.close()
+
+
+def test_a_read_that_raises_in_the_worker_raises_where_the_walk_handles_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    readers = HtmlReaders(1)
+    try:
+        with ThreadPoolExecutor(1) as thread:
+            with pytest.raises(TypeError):  # a bad argument: the worker answers that it failed; read inline, it raises
+                thread.submit(asyncio.run, readers.read(STATIC, URL, {}, None, "not a number",  # type: ignore[arg-type]
+                                                        3_000_000)).result()
+            assert readers.workers == 1 and len(readers._started) == 1  # the worker itself is fine and kept
+    finally:
+        readers.close()
+
+
+def test_the_worker_imports_only_the_readers_not_the_callers_script(tmp_path: Path) -> None:
+    """``multiprocessing`` would run the caller's unguarded script again in each worker; ours never does."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "caller.py"
+    script.write_text(
+        "import asyncio, pathlib\n"
+        f"pathlib.Path({str(marker)!r}).open('a').write('x')\n"
+        "from checker.sitemap.html_readers import HtmlReaders\n"
+        "readers = HtmlReaders(1)\n"
+        "read = asyncio.run(readers.read('<p>示例</p>', 'http://x.gov.cn/', {}, None, 10, 1000))\n"
+        "assert readers._started and read.parsed is not None\n"
+        "readers.close()\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], cwd=Path(__file__).resolve().parent.parent, timeout=60,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert marker.read_text() == "x"
