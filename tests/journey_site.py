@@ -3,8 +3,8 @@
 Each variant lives under its own folder: /ok/ (a form that works, a search that opens results in a new
 window, an alert on load, a public message list of two pages), /captcha/ (a form with a 验证码),
 /error/ (a submit whose answer says it failed), /noform/ (the 留言 entry leads to a page without a form, and a
-search that finds nothing; the other variants' search finds the title), /locked/ (a required field a citizen cannot fill: it is never shown; the search
-finds nothing).
+search that finds nothing), /locked/ (a required field a citizen cannot fill: it is never shown; the search
+finds nothing). The other variants' search finds the title.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,9 +120,10 @@ class HtmlReaders:
 
     Each worker is ``python -m checker.sitemap.html_worker``, a fresh interpreter that imports only the
     readers (never the caller's own script, as ``multiprocessing`` would), started on first use and shared
-    by every walk of the process, whatever its event loop. A read waits for a free worker on a thread of the
-    loop's default executor; the pipes' I/O releases the interpreter lock. A worker that dies or fails a read
-    is given up, and that read (and, once none is left, every read) runs inline.
+    by every walk of the process, whatever its event loop. A read talks to its worker from a thread of the
+    readers' own (one per worker); the pipes' I/O releases the interpreter lock. A worker that dies is given
+    up, and that read (and, once none is left, every read) runs inline; a read that raises in the worker is
+    read inline too, so the error meets the walk where it is handled.
     """
 
     def __init__(self, workers: int) -> None:
@@ -129,13 +131,14 @@ class HtmlReaders:
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._started: list[_Worker] = []
         self._lock = threading.Lock()
+        self._threads = ThreadPoolExecutor(max(1, workers), thread_name_prefix="govcheck-read")
 
     async def read(self, html: str, url: str, scripts: Mapping[str, str | None], footer_selector: str | None,
                    links_limit: int, max_chars: int) -> HtmlRead:
         """:func:`read_page_html` on a worker (inline when there is none)."""
         arguments = (html, url, dict(scripts), footer_selector, links_limit, max_chars)
         if self.workers > 0:
-            read = await asyncio.get_running_loop().run_in_executor(None, self._on_worker, arguments)
+            read = await asyncio.get_running_loop().run_in_executor(self._threads, self._on_worker, arguments)
             if read is not None:
                 return read
         return read_page_html(*arguments)
