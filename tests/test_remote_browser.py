@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -29,6 +32,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the process and its children: a distribution's ``chromium`` is often a shell script that starts the
+    browser as a child, which outlives the script when only the script is stopped."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 @pytest.fixture
 def remote_chromium(tmp_path: Path) -> Iterator[str]:
     """A headless Chromium listening for DevTools on a free port, as a browser grid node would."""
@@ -38,7 +53,7 @@ def remote_chromium(tmp_path: Path) -> Iterator[str]:
     process = subprocess.Popen(
         [str(executable), "--headless", "--no-sandbox", f"--remote-debugging-port={port}",
          f"--user-data-dir={tmp_path / 'profile'}", *launch_arguments(), "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -51,8 +66,7 @@ def remote_chromium(tmp_path: Path) -> Iterator[str]:
     try:
         yield endpoint
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        _stop(process)
 
 
 def test_a_suite_runs_on_a_remote_chromium(remote_chromium: str, demo_server: DemoServer, tmp_path: Path) -> None:
@@ -71,7 +85,7 @@ def browser_server() -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "playwright", "run-server", "--port", str(port), "--host", "127.0.0.1", "--unsafe"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -82,8 +96,7 @@ def browser_server() -> Iterator[str]:
     try:
         yield f"ws://127.0.0.1:{port}/"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        _stop(process)
 
 
 def test_a_suite_runs_on_a_playwright_browser_server(browser_server: str, demo_server: DemoServer,
