@@ -16,7 +16,8 @@ import pytest
 from checker.htmlpage import decode_html, parse_html
 from checker.links.render_need import render_reasons
 from checker.links.static_links import parse_document, static_links
-from checker.sitemap.html_readers import HtmlRead, HtmlReaders, read_page_html
+from checker.sitemap.html_read import HtmlRead, read_page_html
+from checker.sitemap.html_readers import HtmlReaders
 from checker.sitemap.static_read import read_snapshot, read_structure
 from tests.corpus import CORPUS, corpus_file
 

@@ -2,7 +2,7 @@
 
 It reads requests from standard input and answers on standard output, one at a time, in order: each
 message is a 4-byte big-endian length and a pickle. A request is the arguments of
-:func:`~checker.sitemap.html_readers.read_page_html`; the answer is ``(True, HtmlRead)``, or ``(False, why)``
+:func:`~checker.sitemap.html_read.read_page_html`; the answer is ``(True, HtmlRead)``, or ``(False, why)``
 when the read raised. It stops at the end of its input. Nothing but the parent writes to it.
 """
 
@@ -12,6 +12,8 @@ import pickle
 import struct
 import sys
 from typing import BinaryIO
+
+from checker.sitemap.html_read import read_page_html
 
 HEADER = struct.Struct(">I")
 
@@ -37,8 +39,6 @@ def receive(stream: BinaryIO) -> object:
 
 def serve(requests: BinaryIO, answers: BinaryIO) -> None:
     """Answer requests until the input ends."""
-    from checker.sitemap.html_readers import read_page_html
-
     while True:
         try:
             arguments = receive(requests)

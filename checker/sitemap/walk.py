@@ -46,7 +46,8 @@ from checker.politeness import ROBOTS_REFUSAL, Politeness
 from checker.runlog import LOG
 from checker.scenario import RetestSettings, SiteMapSettings
 from checker.sitemap.html_fetch import BrowserRequests, DirectRequests, FetchFailed, HtmlSource
-from checker.sitemap.html_readers import HtmlRead, shared_readers
+from checker.sitemap.html_read import HtmlRead
+from checker.sitemap.html_readers import shared_readers
 from checker.sitemap.model import LinkKind, PageRole, SiteMap, SitePage, facts_from_json
 from checker.sitemap.settling import wait_settled
 from checker.sitemap.structure import (
